@@ -1,0 +1,113 @@
+//! What a check reports (`Hit`: where and with which arguments, never text) and what the
+//! library hands out (`Finding`: positions resolved, text looked up in the rule's TOML).
+
+use crate::syntax::ast::Span;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// An argument of a message template: plain text, or a term translated per language.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arg {
+    Text(String),
+    Term(&'static str),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub code: &'static str,
+    pub span: Span,
+    pub pointer: String,
+    pub args: Vec<(&'static str, Arg)>,
+    /// Other places that belong to the finding (the first of two duplicate keys).
+    pub related: Vec<Span>,
+}
+
+impl Hit {
+    pub fn new(code: &'static str, span: Span) -> Self {
+        Hit {
+            code,
+            span,
+            pointer: String::new(),
+            args: Vec::new(),
+            related: Vec::new(),
+        }
+    }
+
+    pub fn arg(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.args.push((name, Arg::Text(value.into())));
+        self
+    }
+
+    pub fn term(mut self, name: &'static str, term: &'static str) -> Self {
+        self.args.push((name, Arg::Term(term)));
+        self
+    }
+
+    pub fn at(mut self, pointer: impl Into<String>) -> Self {
+        self.pointer = pointer.into();
+        self
+    }
+
+    pub fn related(mut self, span: Span) -> Self {
+        self.related.push(span);
+        self
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Related {
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub message: String,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// A finding with positions and text in one language; the shape of `--format json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub code: String,
+    pub name: String,
+    pub severity: Severity,
+    pub pointer: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub message: String,
+    pub explanation: String,
+    pub help: String,
+    pub errcodes: Vec<i64>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Related>,
+    /// Byte range in the source text, for renderers that underline.
+    #[serde(skip)]
+    pub span: Span,
+}

@@ -1,0 +1,237 @@
+//! cardlint checks WeChat Card (微信卡券) API request bodies before they are sent.
+//!
+//! ```
+//! let report = cardlint::lint(
+//!     Some("card/code/get"),
+//!     r#"{"card_id": "pFS7Fjg8kV1IdDz01r4SQwMkuCKc", "code": 1434008071}"#,
+//! )
+//! .expect("readable input");
+//! let f = &report.findings[0];
+//! assert_eq!(f.code, "TYPE002"); // a code must be a quoted string
+//! assert_eq!(f.pointer, "/code");
+//! assert_eq!((f.line, f.column), (1, 56));
+//! assert!(report.has_errors());
+//! ```
+//!
+//! The pipeline runs one way: [`source`] (bytes to text) -> [`syntax`] (strict parse with
+//! recovery) -> [`endpoint`] (which request this is) -> [`schema`] (per-endpoint JSON
+//! Schema) -> [`locate`] (pointer to line and column) -> [`Finding`]s, rendered by `report`.
+
+pub mod endpoint;
+pub mod finding;
+pub mod locate;
+pub mod redact;
+pub mod report;
+pub mod rules;
+pub mod schema;
+pub mod source;
+pub mod suggest;
+pub mod syntax;
+
+pub use finding::{Finding, Severity};
+pub use rules::registry::Lang;
+pub use source::{InputError, Source};
+
+use finding::{Hit, Related};
+use rules::registry;
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// An endpoint name such as `card/create`; `None` infers it.
+    pub endpoint: Option<String>,
+    pub lang: Option<Lang>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LintError {
+    #[error(transparent)]
+    Input(#[from] InputError),
+    #[error("unknown endpoint `{name}`{}", .suggestion.as_ref().map(|s| format!("; did you mean `{s}`?")).unwrap_or_default())]
+    UnknownEndpoint {
+        name: String,
+        suggestion: Option<String>,
+    },
+}
+
+/// The result for one input: the endpoint it was checked as and its findings, sorted by
+/// position.
+pub struct Report {
+    pub source: Source,
+    pub endpoint: Option<&'static str>,
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    pub fn has_errors(&self) -> bool {
+        self.count(Severity::Error) > 0
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+}
+
+/// Lints one request body, with English text. `endpoint` is an API path such as
+/// `card/create`; `None` infers it from the payload's shape.
+pub fn lint(endpoint: Option<&str>, text: &str) -> Result<Report, LintError> {
+    let options = Options {
+        endpoint: endpoint.map(str::to_string),
+        lang: Some(Lang::En),
+    };
+    lint_bytes(&options, "<input>", text.as_bytes())
+}
+
+/// Lints the bytes of a file (`path` decides `.http` handling and is shown in reports).
+pub fn lint_bytes(options: &Options, path: &str, bytes: &[u8]) -> Result<Report, LintError> {
+    let forced = match &options.endpoint {
+        Some(name) => Some(endpoint::canonical(name).ok_or_else(|| LintError::UnknownEndpoint {
+            name: name.clone(),
+            suggestion: endpoint::suggest(name),
+        })?),
+        None => None,
+    };
+    let source = Source::from_bytes(path, bytes)?;
+    let lang = options.lang.unwrap_or_else(Lang::from_env);
+    let (endpoint, hits) = analyse(&source, forced).map_err(|deep| {
+        let (line, column) = locate::LineIndex::new(&source.text).line_col(deep.offset);
+        InputError::TooDeep {
+            path: path.to_string(),
+            depth: syntax::parser::MAX_DEPTH,
+            line,
+            column,
+        }
+    })?;
+    let findings = resolve(&source, hits, lang);
+    Ok(Report {
+        source,
+        endpoint,
+        findings,
+    })
+}
+
+fn analyse(
+    source: &Source,
+    forced: Option<&'static str>,
+) -> Result<(Option<&'static str>, Vec<Hit>), syntax::parser::TooDeep> {
+    let parsed = syntax::parser::parse(&source.text, source.body.start, source.body.end)?;
+    let mut hits = source.hits.clone();
+    hits.extend(parsed.hits);
+    let Some(root) = parsed.root else {
+        return Ok((forced, hits));
+    };
+    let value = root.to_value();
+    let root_mark = root.span.start..root.span.start + 1;
+
+    let from_request = source.request.as_ref().and_then(|r| {
+        let name = r.endpoint.as_deref()?;
+        match endpoint::canonical(name) {
+            Some(e) => Some(Ok(e)),
+            None => Some(Err((name.to_string(), r.span.clone()))),
+        }
+    });
+    let detected = match (forced, from_request) {
+        (Some(e), _) => endpoint::Detected::One(e),
+        (None, Some(Ok(e))) => endpoint::Detected::One(e),
+        (None, Some(Err((name, span)))) => {
+            hits.push(Hit::new("EP003", span).arg("endpoint", name));
+            return Ok((None, hits));
+        }
+        (None, None) => endpoint::detect(&value),
+    };
+    let chosen = match detected {
+        endpoint::Detected::One(e) => {
+            if let Some(c) = schema::compiled(e) {
+                hits.extend(c.check(&value, &root));
+            }
+            hits.extend(rules::run(e, &value, &root));
+            Some(e)
+        }
+        endpoint::Detected::Ambiguous(candidates) => {
+            hits.push(
+                Hit::new("EP001", root_mark).arg("candidates", candidates.join(", ")),
+            );
+            hits.extend(common_hits(&candidates, &value, &root));
+            None
+        }
+        endpoint::Detected::Unknown => {
+            hits.push(Hit::new("EP002", root_mark));
+            None
+        }
+    };
+    Ok((chosen, hits))
+}
+
+/// For an ambiguous payload, what every candidate endpoint agrees is wrong.
+fn common_hits(candidates: &[&'static str], value: &serde_json::Value, root: &syntax::ast::Node) -> Vec<Hit> {
+    let mut per: Vec<Vec<Hit>> = candidates
+        .iter()
+        .filter_map(|e| schema::compiled(e))
+        .map(|c| c.check(value, root))
+        .collect();
+    let Some(first) = per.pop() else {
+        return Vec::new();
+    };
+    first
+        .into_iter()
+        .filter(|h| {
+            per.iter()
+                .all(|o| o.iter().any(|x| x.code == h.code && x.pointer == h.pointer))
+        })
+        .collect()
+}
+
+/// Positions and text: the last step of the pipeline.
+fn resolve(source: &Source, mut hits: Vec<Hit>, lang: Lang) -> Vec<Finding> {
+    hits.sort_by(|a, b| {
+        (a.span.start, a.span.end, a.code).cmp(&(b.span.start, b.span.end, b.code))
+    });
+    hits.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.pointer == b.pointer);
+    let index = locate::LineIndex::new(&source.text);
+    hits.into_iter()
+        .map(|mut hit| {
+            redact::args(&hit.pointer.clone(), &mut hit.args);
+            let rule = registry::get(hit.code)
+                .unwrap_or_else(|| panic!("rule {} is emitted but has no TOML", hit.code));
+            let text = rule.text(lang);
+            let pos = index.position(&hit.span);
+            let related = hit
+                .related
+                .iter()
+                .map(|span| {
+                    let p = index.position(span);
+                    Related {
+                        line: p.line,
+                        column: p.column,
+                        end_line: p.end_line,
+                        end_column: p.end_column,
+                        message: text
+                            .related
+                            .as_deref()
+                            .map(|t| registry::render(t, &hit.args, lang))
+                            .unwrap_or_default(),
+                        span: span.clone(),
+                    }
+                })
+                .collect();
+            Finding {
+                code: rule.code.clone(),
+                name: rule.name.clone(),
+                severity: rule.severity,
+                pointer: hit.pointer.clone(),
+                line: pos.line,
+                column: pos.column,
+                end_line: pos.end_line,
+                end_column: pos.end_column,
+                message: registry::render(&text.message, &hit.args, lang),
+                explanation: registry::render(&text.why, &hit.args, lang),
+                help: registry::render(&text.help, &hit.args, lang),
+                errcodes: rule.errcodes.clone(),
+                related,
+                span: hit.span,
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,68 @@
+//! Secrets never leave cardlint: access tokens, tickets and app secrets are masked in every
+//! message and in the source text that reports quote.
+
+use crate::finding::Arg;
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// Keys and URL parameters whose values are credentials.
+pub const SECRET_KEYS: &[&str] = &[
+    "access_token",
+    "component_access_token",
+    "api_ticket",
+    "apiTicket",
+    "apiticket",
+    "jsapi_ticket",
+    "ticket",
+    "secret",
+    "appsecret",
+    "app_secret",
+    "appSecret",
+];
+
+pub fn is_secret_key(key: &str) -> bool {
+    SECRET_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key))
+}
+
+/// Masks the argument values of a finding that sits on a secret field.
+pub fn args(pointer: &str, args: &mut [(&'static str, Arg)]) {
+    let last = pointer.rsplit('/').next().unwrap_or("");
+    if !is_secret_key(&crate::locate::unescape(last)) {
+        return;
+    }
+    for (name, arg) in args.iter_mut() {
+        if matches!(*name, "value" | "quoted" | "number" | "text") {
+            *arg = Arg::Text("\"***\"".to_string());
+        }
+    }
+}
+
+fn pattern() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        let keys = SECRET_KEYS.join("|");
+        Regex::new(&format!(
+            r#"(?i)((?:{keys})["']?\s*[:=]\s*["']?)([^"'&\s,}}\]#]+)"#
+        ))
+        .expect("valid pattern")
+    })
+}
+
+/// Replaces every character of a secret value with `*`, keeping lengths in code points so
+/// that line and column numbers stay right.
+pub fn mask(text: &str) -> std::borrow::Cow<'_, str> {
+    pattern().replace_all(text, |c: &regex::Captures| {
+        format!("{}{}", &c[1], "*".repeat(c[2].chars().count()))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn masks_url_and_json_secrets() {
+        let t = "POST https://api.weixin.qq.com/card/create?access_token=ABC123&x=1\n{\"api_ticket\": \"T0k\"}";
+        let m = super::mask(t);
+        assert!(!m.contains("ABC123") && !m.contains("T0k"), "{m}");
+        assert_eq!(m.chars().count(), t.chars().count());
+    }
+}

@@ -1,0 +1,204 @@
+//! Human output: one miette report per file, every finding a labelled sub-report with its
+//! explanation and fix; secrets masked in the quoted source.
+
+use super::{Outcome, Summary};
+use crate::{Finding, Lang, Report, Severity};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
+};
+use std::fmt;
+
+pub struct Style {
+    pub color: bool,
+    pub width: usize,
+    pub lang: Lang,
+}
+
+struct FileDiag {
+    title: String,
+    src: NamedSource<String>,
+    items: Vec<FindingDiag>,
+}
+
+struct FindingDiag {
+    title: String,
+    code: String,
+    severity: miette::Severity,
+    help: String,
+    labels: Vec<LabeledSpan>,
+}
+
+impl fmt::Debug for FileDiag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.title)
+    }
+}
+impl fmt::Display for FileDiag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.title)
+    }
+}
+impl std::error::Error for FileDiag {}
+
+impl Diagnostic for FileDiag {
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.src)
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        self.items.iter().map(|i| i.severity).max_by_key(|s| match s {
+            miette::Severity::Advice => 0,
+            miette::Severity::Warning => 1,
+            miette::Severity::Error => 2,
+        })
+    }
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        Some(Box::new(self.items.iter().map(|d| d as &dyn Diagnostic)))
+    }
+}
+
+impl fmt::Debug for FindingDiag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.title)
+    }
+}
+impl fmt::Display for FindingDiag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.title)
+    }
+}
+impl std::error::Error for FindingDiag {}
+
+impl Diagnostic for FindingDiag {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(&self.code))
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(&self.help))
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().cloned()))
+    }
+}
+
+fn severity(s: Severity) -> miette::Severity {
+    match s {
+        Severity::Error => miette::Severity::Error,
+        Severity::Warning => miette::Severity::Warning,
+        Severity::Info => miette::Severity::Advice,
+    }
+}
+
+fn words(lang: Lang) -> [&'static str; 6] {
+    match lang {
+        Lang::Zh => ["个错误", "个警告", "条提示", "原因", "修复", "无问题"],
+        Lang::En => [" error(s)", " warning(s)", " note(s)", "why", "fix", "no problems"],
+    }
+}
+
+fn counts(lang: Lang, e: usize, w: usize, i: usize) -> String {
+    let wd = words(lang);
+    let sep = if lang == Lang::Zh { "，" } else { ", " };
+    let mut parts = Vec::new();
+    for (n, word) in [(e, wd[0]), (w, wd[1]), (i, wd[2])] {
+        if n > 0 {
+            parts.push(format!("{n}{word}"));
+        }
+    }
+    if parts.is_empty() {
+        wd[5].to_string()
+    } else {
+        parts.join(sep)
+    }
+}
+
+fn finding_diag(f: &Finding, lang: Lang) -> FindingDiag {
+    let wd = words(lang);
+    let mut labels = vec![LabeledSpan::new_primary_with_span(
+        Some(f.message.clone()),
+        f.span.clone(),
+    )];
+    for r in &f.related {
+        labels.push(LabeledSpan::new_with_span(
+            Some(r.message.clone()),
+            r.span.clone(),
+        ));
+    }
+    let at = if f.pointer.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", f.pointer)
+    };
+    FindingDiag {
+        title: format!("{}:{} {}{at}", f.line, f.column, f.message),
+        code: f.code.clone(),
+        severity: severity(f.severity),
+        help: format!("{}: {}\n{}: {}", wd[3], f.explanation, wd[4], f.help),
+        labels,
+    }
+}
+
+fn file_diag(r: &Report, lang: Lang) -> FileDiag {
+    let endpoint = r.endpoint.unwrap_or("?");
+    let title = format!(
+        "{} [{}]: {}",
+        r.source.path,
+        endpoint,
+        counts(
+            lang,
+            r.count(Severity::Error),
+            r.count(Severity::Warning),
+            r.count(Severity::Info)
+        )
+    );
+    FileDiag {
+        title,
+        src: NamedSource::new(&r.source.path, crate::redact::mask(&r.source.text).into_owned())
+            .with_language("json"),
+        items: r.findings.iter().map(|f| finding_diag(f, lang)).collect(),
+    }
+}
+
+pub fn render_report(r: &Report, style: &Style) -> String {
+    if r.findings.is_empty() {
+        return String::new();
+    }
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_links(false)
+        .with_width(style.width)
+        .with_context_lines(1);
+    let mut out = String::new();
+    handler
+        .render_report(&mut out, &file_diag(r, style.lang))
+        .expect("rendering to a String cannot fail");
+    out
+}
+
+pub fn render(outcomes: &[Outcome], style: &Style) -> String {
+    let mut out = String::new();
+    for o in outcomes {
+        match o {
+            Outcome::Checked(r) => out.push_str(&render_report(r, style)),
+            Outcome::Failed { path, error } => {
+                let _ = path;
+                out.push_str(&format!("× {error}\n\n"));
+            }
+        }
+    }
+    let s = Summary::of(outcomes);
+    let files = match style.lang {
+        Lang::Zh => format!("检查了 {} 个文件：", s.files),
+        Lang::En => format!("checked {} file(s): ", s.files),
+    };
+    out.push_str(&files);
+    out.push_str(&counts(style.lang, s.errors, s.warnings, s.infos));
+    out.push('\n');
+    out
+}

@@ -1,0 +1,137 @@
+//! Rule documentation for `cardlint rules` and `cardlint explain RULE`, and the localized
+//! text of input and usage errors.
+
+use super::registry::{self, render, term, Lang, Rule, EXAMPLES};
+use crate::finding::Arg;
+use crate::{LintError, Options};
+
+pub fn list(lang: Lang) -> String {
+    let mut out = String::new();
+    for r in registry::all() {
+        out.push_str(&format!(
+            "{:<10} {:<8} {:<34} {}\n",
+            r.code,
+            r.severity.as_str(),
+            r.name,
+            strip_placeholders(&r.text(lang).message)
+        ));
+    }
+    out
+}
+
+/// A template with its placeholders shown as `…` (for listings).
+fn strip_placeholders(t: &str) -> String {
+    let names = registry::placeholders(t);
+    let args: Vec<(&'static str, Arg)> = names
+        .iter()
+        .map(|n| (&*Box::leak(n.clone().into_boxed_str()), Arg::Text("…".into())))
+        .collect();
+    render(t, &args, Lang::En)
+}
+
+pub fn example(rule: &Rule) -> Option<(&'static str, Option<&'static str>, &'static [u8])> {
+    EXAMPLES
+        .iter()
+        .find(|(code, ..)| *code == rule.code)
+        .map(|(_, name, endpoint, bytes)| (*name, *endpoint, *bytes))
+}
+
+pub fn explain(key: &str, lang: Lang) -> Option<String> {
+    let rule = registry::lookup(key)?;
+    let t = rule.text(lang);
+    let heading = |k: &str| term(lang, k);
+    let mut out = format!(
+        "{} {} ({})\n\n{}: {}\n{}: {}\n{}: {}\n",
+        rule.code,
+        rule.name,
+        term(lang, rule.severity.as_str()),
+        heading("doc.what"),
+        strip_placeholders(&t.message),
+        heading("doc.why"),
+        strip_placeholders(&t.why),
+        heading("doc.fix"),
+        strip_placeholders(&t.help),
+    );
+    if !rule.errcodes.is_empty() {
+        let codes: Vec<String> = rule.errcodes.iter().map(i64::to_string).collect();
+        out.push_str(&format!("{}: {}\n", heading("doc.errcodes"), codes.join(", ")));
+    }
+    if !rule.symptoms.is_empty() {
+        out.push_str(&format!("{}: {}\n", heading("doc.symptoms"), rule.symptoms.join(" / ")));
+    }
+    if let Some((name, endpoint, bytes)) = example(rule) {
+        let options = Options {
+            endpoint: endpoint.map(str::to_string),
+            lang: Some(lang),
+        };
+        out.push_str(&format!("\n{} ({name}):\n", heading("doc.example")));
+        out.push_str(&String::from_utf8_lossy(bytes));
+        if !bytes.ends_with(b"\n") {
+            out.push('\n');
+        }
+        if let Ok(report) = crate::lint_bytes(&options, name, bytes) {
+            for f in report.findings.iter().filter(|f| f.code == rule.code) {
+                out.push_str(&format!(
+                    "  -> {}:{} {}\n     {}\n",
+                    f.line, f.column, f.message, f.help
+                ));
+            }
+        }
+    }
+    Some(out)
+}
+
+pub fn unknown_rule(key: &str, lang: Lang) -> String {
+    let codes = registry::all()
+        .iter()
+        .flat_map(|r| [r.code.as_str(), r.name.as_str()]);
+    let mut args = vec![("rule", Arg::Text(key.to_string()))];
+    if let Some(s) = crate::suggest::closest(key, codes) {
+        args.push(("suggestion", Arg::Text(s)));
+    }
+    render(&term(lang, "error.unknown_rule"), &args, lang)
+}
+
+pub fn lint_error(e: &LintError, lang: Lang) -> String {
+    use crate::InputError::*;
+    let t = |key: &str, args: Vec<(&'static str, String)>| {
+        let args: Vec<(&'static str, Arg)> =
+            args.into_iter().map(|(k, v)| (k, Arg::Text(v))).collect();
+        render(&term(lang, key), &args, lang)
+    };
+    match e {
+        LintError::UnknownEndpoint { name, suggestion } => {
+            let mut a = vec![("endpoint", name.clone())];
+            if let Some(s) = suggestion {
+                a.push(("suggestion", s.clone()));
+            }
+            t("error.unknown_endpoint", a)
+        }
+        LintError::Input(Io { path, source }) => t(
+            "error.io",
+            vec![("path", path.clone()), ("reason", source.to_string())],
+        ),
+        LintError::Input(TooLarge { path, limit }) => t(
+            "error.too_large",
+            vec![("path", path.clone()), ("limit", limit.to_string())],
+        ),
+        LintError::Input(Binary { path, offset }) => t(
+            "error.binary",
+            vec![("path", path.clone()), ("offset", offset.to_string())],
+        ),
+        LintError::Input(TooDeep {
+            path,
+            depth,
+            line,
+            column,
+        }) => t(
+            "error.too_deep",
+            vec![
+                ("path", path.clone()),
+                ("depth", depth.to_string()),
+                ("line", line.to_string()),
+                ("column", column.to_string()),
+            ],
+        ),
+    }
+}

@@ -1,0 +1,215 @@
+//! The rule registry: every `rules/*.toml` (embedded at build time), parsed once on first use,
+//! and the message templates rendered per language.
+
+use crate::finding::{Arg, Severity};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+impl Lang {
+    /// `zh_*` locales get Chinese, everything else English.
+    pub fn from_env() -> Lang {
+        for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+            if let Ok(v) = std::env::var(var) {
+                if !v.is_empty() {
+                    return if v.to_ascii_lowercase().starts_with("zh") {
+                        Lang::Zh
+                    } else {
+                        Lang::En
+                    };
+                }
+            }
+        }
+        Lang::En
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Text {
+    pub message: String,
+    pub why: String,
+    pub help: String,
+    /// Label for the secondary location of the finding, when it has one.
+    #[serde(default)]
+    pub related: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub code: String,
+    pub name: String,
+    pub severity: Severity,
+    #[serde(default)]
+    pub errcodes: Vec<i64>,
+    /// What the user sees when this reaches WeChat (feeds `explain`).
+    #[serde(default)]
+    pub symptoms: Vec<String>,
+    /// Which stage emits it: `syntax`, `source`, `schema`, `endpoint`, or a check in src/rules/.
+    pub check: String,
+    /// A payload that triggers the rule, shown by `cardlint explain`; defaults to the fixture.
+    #[serde(default)]
+    pub example: Option<String>,
+    pub zh: Text,
+    pub en: Text,
+}
+
+impl Rule {
+    pub fn text(&self, lang: Lang) -> &Text {
+        match lang {
+            Lang::Zh => &self.zh,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct Terms {
+    zh: BTreeMap<String, String>,
+    en: BTreeMap<String, String>,
+}
+
+struct Registry {
+    rules: Vec<Rule>,
+    terms: Terms,
+}
+
+fn registry() -> &'static Registry {
+    static REG: OnceLock<Registry> = OnceLock::new();
+    REG.get_or_init(|| {
+        let mut rules = Vec::new();
+        let mut terms = None;
+        for (stem, text) in RULE_FILES {
+            if *stem == "terms" {
+                terms = Some(toml::from_str(text).unwrap_or_else(|e| panic!("rules/terms.toml: {e}")));
+                continue;
+            }
+            let rule: Rule =
+                toml::from_str(text).unwrap_or_else(|e| panic!("rules/{stem}.toml: {e}"));
+            rules.push(rule);
+        }
+        rules.sort_by(|a, b| a.code.cmp(&b.code));
+        Registry {
+            rules,
+            terms: terms.expect("rules/terms.toml is embedded"),
+        }
+    })
+}
+
+pub fn all() -> &'static [Rule] {
+    &registry().rules
+}
+
+pub fn get(code: &str) -> Option<&'static Rule> {
+    let rules = &registry().rules;
+    rules
+        .binary_search_by(|r| r.code.as_str().cmp(code))
+        .ok()
+        .map(|i| &rules[i])
+}
+
+/// Finds a rule by code (any case) or by name.
+pub fn lookup(key: &str) -> Option<&'static Rule> {
+    all()
+        .iter()
+        .find(|r| r.code.eq_ignore_ascii_case(key) || r.name == key)
+}
+
+pub fn term(lang: Lang, key: &str) -> String {
+    let t = &registry().terms;
+    let map = match lang {
+        Lang::Zh => &t.zh,
+        Lang::En => &t.en,
+    };
+    map.get(key).cloned().unwrap_or_else(|| key.to_string())
+}
+
+pub fn term_keys() -> Vec<(String, bool)> {
+    let t = &registry().terms;
+    t.zh.keys()
+        .chain(t.en.keys())
+        .map(|k| (k.clone(), t.zh.contains_key(k) && t.en.contains_key(k)))
+        .collect()
+}
+
+/// Renders `{name}` placeholders and `{?name:text}` sections, which appear only when the
+/// argument `name` is present.
+pub fn render(template: &str, args: &[(&'static str, Arg)], lang: Lang) -> String {
+    let value = |name: &str| -> Option<String> {
+        args.iter().find(|(n, _)| *n == name).map(|(_, a)| match a {
+            Arg::Text(s) => s.clone(),
+            Arg::Term(t) => term(lang, t),
+        })
+    };
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i + 1..];
+        if let Some(cond) = rest.strip_prefix('?') {
+            let colon = cond.find(':').unwrap_or(0);
+            let name = &cond[..colon];
+            let body_start = colon + 1;
+            let mut depth = 1;
+            let mut end = cond.len();
+            for (j, c) in cond[body_start..].char_indices() {
+                match c {
+                    '{' => depth += 1,
+                    '}' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            end = body_start + j;
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            if value(name).is_some() {
+                out.push_str(&render(&cond[body_start..end], args, lang));
+            }
+            rest = cond.get(end + 1..).unwrap_or("");
+        } else {
+            let end = rest.find('}').unwrap_or(rest.len());
+            let name = &rest[..end];
+            out.push_str(&value(name).unwrap_or_default());
+            rest = rest.get(end + 1..).unwrap_or("");
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Placeholder names a template uses (for the meta tests).
+pub fn placeholders(template: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(i) = rest.find('{') {
+        rest = &rest[i + 1..];
+        let name: String = rest
+            .trim_start_matches('?')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        out.push(name);
+    }
+    out.sort();
+    out.dedup();
+    out
+}

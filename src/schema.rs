@@ -1,0 +1,384 @@
+//! Endpoint schemas: compiled once per process, on first use, and their errors turned into
+//! Hits with a rule code and arguments a card developer can act on.
+
+use crate::finding::Hit;
+use crate::locate;
+use crate::rules::registry::SCHEMA_FILES;
+use crate::suggest;
+use crate::syntax::ast::Node;
+use jsonschema::error::ValidationErrorKind;
+use jsonschema::{Keyword, ValidationError, Validator};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
+pub struct Compiled {
+    validator: Validator,
+    /// The schema as compiled (shared `$defs` merged in), for reading keyword operands.
+    schema: Value,
+}
+
+/// The embedded schema text for an endpoint (`card/code/get` -> `schemas/card.code.get.json`).
+pub fn source(endpoint: &str) -> Option<&'static str> {
+    let stem = endpoint.replace('/', ".");
+    SCHEMA_FILES
+        .iter()
+        .find(|(s, _)| *s == stem)
+        .map(|(_, text)| *text)
+}
+
+pub fn endpoints() -> impl Iterator<Item = String> {
+    SCHEMA_FILES
+        .iter()
+        .filter(|(s, _)| *s != "defs")
+        .map(|(s, _)| s.replace("card.", "card/").replace('.', "/"))
+        .map(|s| match s.as_str() {
+            "wx/addCard" => "wx.addCard".to_string(),
+            _ => s,
+        })
+}
+
+fn defs() -> &'static Map<String, Value> {
+    static DEFS: OnceLock<Map<String, Value>> = OnceLock::new();
+    DEFS.get_or_init(|| {
+        let text = source("defs").expect("schemas/defs.json is embedded");
+        let v: Value = serde_json::from_str(text).expect("schemas/defs.json parses");
+        match v.get("$defs") {
+            Some(Value::Object(m)) => m.clone(),
+            _ => Map::new(),
+        }
+    })
+}
+
+/// Compiles (once) and returns the validator of an endpoint.
+pub fn compiled(endpoint: &str) -> Option<&'static Compiled> {
+    static CACHE: OnceLock<Mutex<HashMap<String, &'static Compiled>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(c) = cache.lock().ok()?.get(endpoint) {
+        return Some(c);
+    }
+    let compiled: &'static Compiled = Box::leak(Box::new(compile(endpoint)?));
+    cache.lock().ok()?.insert(endpoint.to_string(), compiled);
+    Some(compiled)
+}
+
+pub fn compile(endpoint: &str) -> Option<Compiled> {
+    let text = source(endpoint)?;
+    let mut schema: Value = serde_json::from_str(text)
+        .unwrap_or_else(|e| panic!("schema of {endpoint} does not parse: {e}"));
+    let obj = schema.as_object_mut().expect("a schema is an object");
+    let entry = obj
+        .entry("$defs")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if let Value::Object(local) = entry {
+        for (k, v) in defs() {
+            local.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+    }
+    let validator = jsonschema::options()
+        .with_keyword("maxBytes", |_, value, _| {
+            Ok(Box::new(MaxBytes(value.as_u64().unwrap_or(u64::MAX))))
+        })
+        .with_pattern_options(jsonschema::PatternOptions::regex())
+        .build(&schema)
+        .unwrap_or_else(|e| panic!("schema of {endpoint} does not compile: {e}"));
+    Some(Compiled { validator, schema })
+}
+
+/// WeChat's `string(N)` limits count UTF-8 bytes (a CJK character costs 3), which
+/// `maxLength` (code points) cannot say.
+struct MaxBytes(u64);
+
+impl<'i> Keyword<'i> for MaxBytes {
+    fn validate(&self, instance: &'i Value) -> Result<(), ValidationError<'i>> {
+        if self.is_valid(instance) {
+            Ok(())
+        } else {
+            Err(ValidationError::custom(self.0.to_string()))
+        }
+    }
+
+    fn is_valid(&self, instance: &'i Value) -> bool {
+        match instance {
+            Value::String(s) => s.len() as u64 <= self.0,
+            _ => true,
+        }
+    }
+}
+
+impl Compiled {
+    pub fn check(&self, value: &Value, root: &Node) -> Vec<Hit> {
+        if self.validator.is_valid(value) {
+            return Vec::new();
+        }
+        let mut hits = Vec::new();
+        for err in self.validator.iter_errors(value) {
+            self.convert(&err, root, &mut hits);
+        }
+        hits
+    }
+
+    /// The schema object holding the failed keyword.
+    fn keyword_parent(&self, err: &ValidationError) -> Option<&Value> {
+        let path = err.schema_path().as_str();
+        let parent = &path[..path.rfind('/').unwrap_or(0)];
+        self.schema.pointer(parent)
+    }
+
+    fn keyword_value(&self, err: &ValidationError, keyword: &str) -> Option<&Value> {
+        self.keyword_parent(err)?.get(keyword)
+    }
+
+    fn convert(&self, err: &ValidationError, root: &Node, hits: &mut Vec<Hit>) {
+        let pointer = err.instance_path().as_str().to_string();
+        let instance: &Value = err.instance();
+        let field = field_name(&pointer);
+        let span = |ptr: &str| match locate::find(root, ptr) {
+            Some(t) => t.node.span.clone(),
+            None => locate::nearest(root, ptr).0.node.span.clone(),
+        };
+        let hit = match err.kind() {
+            ValidationErrorKind::Type { .. } => {
+                let expected = self
+                    .keyword_value(err, "type")
+                    .cloned()
+                    .unwrap_or(Value::Null);
+                let mut h = type_hit(&expected, instance, &field);
+                h.span = span(&pointer);
+                h.at(&pointer)
+            }
+            ValidationErrorKind::Required { property } => {
+                let name = property.as_str().unwrap_or_default().to_string();
+                let missing = format!("{pointer}/{}", locate::escape(&name));
+                let target = locate::find(root, &pointer);
+                let span = match target {
+                    Some(t) => t.key_span.unwrap_or(t.node.span.start..t.node.span.start + 1),
+                    None => 0..0,
+                };
+                Hit::new("SCHEMA002", span)
+                    .arg("field", name)
+                    .arg("parent", display_pointer(&pointer))
+                    .at(missing)
+            }
+            ValidationErrorKind::AdditionalProperties { unexpected } => {
+                let allowed: Vec<&str> = self
+                    .keyword_value(err, "properties")
+                    .and_then(Value::as_object)
+                    .map(|m| m.keys().map(String::as_str).collect())
+                    .unwrap_or_default();
+                for key in unexpected {
+                    let ptr = format!("{pointer}/{}", locate::escape(key));
+                    let key_span = locate::find(root, &ptr)
+                        .and_then(|t| t.key_span)
+                        .unwrap_or_else(|| span(&pointer));
+                    let mut h = Hit::new("SCHEMA003", key_span)
+                        .arg("field", key.clone())
+                        .arg("parent", display_pointer(&pointer))
+                        .at(ptr);
+                    if let Some(s) = suggest::closest(key, allowed.iter().copied()) {
+                        h = h.arg("suggestion", s);
+                    }
+                    hits.push(h);
+                }
+                return;
+            }
+            ValidationErrorKind::Enum { options } => {
+                let opts: Vec<String> = options
+                    .as_array()
+                    .map(|a| a.iter().map(show).collect())
+                    .unwrap_or_default();
+                let mut h = Hit::new("SCHEMA004", span(&pointer))
+                    .arg("field", field.clone())
+                    .arg("value", show(instance))
+                    .arg("allowed", list(&opts))
+                    .at(&pointer);
+                let text = instance
+                    .as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| show(instance));
+                if let Some(s) = suggest::closest(&text, opts.iter().map(|o| o.trim_matches('"'))) {
+                    h = h.arg("suggestion", s);
+                }
+                h
+            }
+            ValidationErrorKind::Custom { message, .. } => {
+                let bytes = instance.as_str().map(str::len).unwrap_or_default();
+                let chars = instance.as_str().map(|s| s.chars().count()).unwrap_or(0);
+                let limit: u64 = message.parse().unwrap_or(0);
+                Hit::new("SCHEMA005", span(&pointer))
+                    .arg("field", field.clone())
+                    .arg("bytes", bytes.to_string())
+                    .arg("chars", chars.to_string())
+                    .arg("limit", limit.to_string())
+                    .arg("cjk", (limit / 3).to_string())
+                    .at(&pointer)
+            }
+            ValidationErrorKind::MaxLength { limit } => {
+                let chars = instance.as_str().map(|s| s.chars().count()).unwrap_or(0);
+                Hit::new("SCHEMA006", span(&pointer))
+                    .arg("field", field.clone())
+                    .arg("chars", chars.to_string())
+                    .arg("limit", limit.to_string())
+                    .at(&pointer)
+            }
+            ValidationErrorKind::MinLength { .. } => Hit::new("SCHEMA008", span(&pointer))
+                .arg("field", field.clone())
+                .at(&pointer),
+            ValidationErrorKind::Minimum { .. }
+            | ValidationErrorKind::Maximum { .. }
+            | ValidationErrorKind::ExclusiveMinimum { .. }
+            | ValidationErrorKind::ExclusiveMaximum { .. } => {
+                let parent = self.keyword_parent(err);
+                let get = |k: &str| parent.and_then(|p| p.get(k)).map(show);
+                let mut h = Hit::new("SCHEMA007", span(&pointer))
+                    .arg("field", field.clone())
+                    .arg("value", show(instance))
+                    .at(&pointer);
+                if let Some(min) = get("minimum").or_else(|| get("exclusiveMinimum")) {
+                    h = h.arg("min", min);
+                }
+                if let Some(max) = get("maximum").or_else(|| get("exclusiveMaximum")) {
+                    h = h.arg("max", max);
+                }
+                h
+            }
+            ValidationErrorKind::MaxItems { limit } => Hit::new("SCHEMA009", span(&pointer))
+                .arg("field", field.clone())
+                .arg("count", count(instance))
+                .arg("limit", limit.to_string())
+                .at(&pointer),
+            ValidationErrorKind::MinItems { limit } => Hit::new("SCHEMA010", span(&pointer))
+                .arg("field", field.clone())
+                .arg("count", count(instance))
+                .arg("limit", limit.to_string())
+                .at(&pointer),
+            ValidationErrorKind::UniqueItems => Hit::new("SCHEMA011", span(&pointer))
+                .arg("field", field.clone())
+                .at(&pointer),
+            ValidationErrorKind::Pattern { pattern } => Hit::new("SCHEMA012", span(&pointer))
+                .arg("field", field.clone())
+                .arg("value", show(instance))
+                .arg("pattern", pattern.clone())
+                .at(&pointer),
+            ValidationErrorKind::Constant { expected_value } => {
+                Hit::new("SCHEMA013", span(&pointer))
+                    .arg("field", field.clone())
+                    .arg("value", show(instance))
+                    .arg("allowed", show(expected_value))
+                    .at(&pointer)
+            }
+            _ => Hit::new("SCHEMA014", span(&pointer))
+                .arg("field", field.clone())
+                .at(&pointer),
+        };
+        hits.push(hit);
+    }
+}
+
+/// A type mismatch, told as the mistake people actually make.
+fn type_hit(expected: &Value, instance: &Value, field: &str) -> Hit {
+    let wants = |t: &str| match expected {
+        Value::String(s) => s == t,
+        Value::Array(a) => a.iter().any(|v| v == t),
+        _ => false,
+    };
+    let first = match expected {
+        Value::String(s) => s.clone(),
+        Value::Array(a) => a.first().and_then(Value::as_str).unwrap_or("").to_string(),
+        _ => String::new(),
+    };
+    let first: &'static str = match first.as_str() {
+        "integer" => "integer",
+        "number" => "number",
+        "string" => "string",
+        "boolean" => "boolean",
+        "object" => "object",
+        "array" => "array",
+        _ => "null",
+    };
+    let mk = |code| Hit::new(code, 0..0).arg("field", field).arg("value", show(instance));
+    match instance {
+        Value::Null => mk("TYPE004").term("expected", first),
+        Value::String(s) if (wants("integer") || wants("number")) && is_integer_text(s) => {
+            mk("TYPE001").arg("number", s.trim())
+        }
+        Value::String(s)
+            if wants("boolean") && matches!(s.trim().to_ascii_lowercase().as_str(), "true" | "false") =>
+        {
+            mk("TYPE003").arg("bool", s.trim().to_ascii_lowercase())
+        }
+        Value::Number(n) if wants("boolean") && (n.as_u64() == Some(0) || n.as_u64() == Some(1)) => {
+            mk("TYPE003").arg("bool", if n.as_u64() == Some(1) { "true" } else { "false" })
+        }
+        Value::Number(n) if wants("string") => mk("TYPE002").arg("quoted", format!("\"{n}\"")),
+        Value::Number(n) if wants("integer") && n.is_f64() => {
+            let f = n.as_f64().unwrap_or(0.0);
+            let h = mk("TYPE005");
+            if f.fract() == 0.0 && f.abs() < 9.0e15 {
+                h.arg("integer", format!("{}", f as i64))
+            } else {
+                h
+            }
+        }
+        _ => mk("SCHEMA001")
+            .term("expected", first)
+            .term("actual", json_type(instance)),
+    }
+}
+
+fn is_integer_text(s: &str) -> bool {
+    let t = s.trim();
+    let t = t.strip_prefix('-').unwrap_or(t);
+    !t.is_empty() && t.len() <= 19 && t.bytes().all(|b| b.is_ascii_digit())
+}
+
+pub fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_f64() => "number",
+        Value::Number(_) => "integer",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// A value as it would be written in JSON, shortened for messages.
+pub fn show(v: &Value) -> String {
+    let s = match v {
+        Value::Object(_) => "{…}".to_string(),
+        Value::Array(_) => "[…]".to_string(),
+        other => other.to_string(),
+    };
+    crate::syntax::lexer::preview(&s, 48)
+}
+
+fn count(v: &Value) -> String {
+    v.as_array().map(Vec::len).unwrap_or(0).to_string()
+}
+
+fn list(items: &[String]) -> String {
+    if items.len() > 12 {
+        format!("{}, …", items[..12].join(", "))
+    } else {
+        items.join(", ")
+    }
+}
+
+/// The last object key of a pointer (`/card/cash/base_info/sku/quantity` -> `quantity`).
+pub fn field_name(pointer: &str) -> String {
+    locate::segments(pointer)
+        .filter(|s| s.parse::<usize>().is_err())
+        .last()
+        .unwrap_or_default()
+}
+
+/// A pointer for people: `/` for the root.
+pub fn display_pointer(pointer: &str) -> String {
+    if pointer.is_empty() {
+        "/".to_string()
+    } else {
+        pointer.to_string()
+    }
+}

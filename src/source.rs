@@ -1,0 +1,188 @@
+//! Input loading: bytes to text with the problems found on the way (BOM, invalid UTF-8),
+//! binary and oversized input refused, and `.http` files split into request line and body.
+
+use crate::finding::Hit;
+use crate::syntax::ast::Span;
+use std::io::Read;
+
+/// Card payloads are a few KB; a CI folder of templates never holds one this big.
+pub const DEFAULT_MAX_BYTES: u64 = 64 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path}: larger than the limit of {limit} bytes; card payloads are a few KB, so this is not a request body")]
+    TooLarge { path: String, limit: u64 },
+    #[error("{path}: binary data (a NUL byte at offset {offset}); expected a JSON request body")]
+    Binary { path: String, offset: usize },
+    #[error("{path}: JSON nested deeper than {depth} levels (at line {line}, column {column}); card payloads nest fewer than 10 levels")]
+    TooDeep {
+        path: String,
+        depth: usize,
+        line: usize,
+        column: usize,
+    },
+}
+
+/// A decoded input: `text` is what positions refer to (invalid UTF-8 sequences become one
+/// U+FFFD each, so line and column still count what an editor shows).
+pub struct Source {
+    pub path: String,
+    pub text: String,
+    /// The byte range of the JSON body inside `text` (all of it, except in `.http` files).
+    pub body: Span,
+    /// `POST /card/create` style request line of an `.http` file, token redacted.
+    pub request: Option<Request>,
+    pub hits: Vec<Hit>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub method: String,
+    pub endpoint: Option<String>,
+    pub span: Span,
+}
+
+pub fn read_limited(mut r: impl Read, path: &str, limit: u64) -> Result<Vec<u8>, InputError> {
+    let mut buf = Vec::new();
+    r.by_ref()
+        .take(limit + 1)
+        .read_to_end(&mut buf)
+        .map_err(|source| InputError::Io {
+            path: path.to_string(),
+            source,
+        })?;
+    if buf.len() as u64 > limit {
+        return Err(InputError::TooLarge {
+            path: path.to_string(),
+            limit,
+        });
+    }
+    Ok(buf)
+}
+
+pub fn read_path(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, InputError> {
+    let shown = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|source| InputError::Io {
+        path: shown.clone(),
+        source,
+    })?;
+    if let Ok(meta) = file.metadata() {
+        if meta.len() > limit {
+            return Err(InputError::TooLarge { path: shown, limit });
+        }
+    }
+    read_limited(file, &shown, limit)
+}
+
+impl Source {
+    pub fn from_bytes(path: &str, bytes: &[u8]) -> Result<Source, InputError> {
+        if let Some(offset) = memchr_nul(bytes) {
+            return Err(InputError::Binary {
+                path: path.to_string(),
+                offset,
+            });
+        }
+        let mut hits = Vec::new();
+        let text = decode(bytes, &mut hits);
+        let mut body = 0..text.len();
+        if text.starts_with('\u{feff}') {
+            hits.push(Hit::new("JSON010", 0..3));
+            body.start = 3;
+        }
+        let mut src = Source {
+            path: path.to_string(),
+            text,
+            body,
+            request: None,
+            hits,
+        };
+        if path.ends_with(".http") || path.ends_with(".rest") {
+            src.split_http();
+        }
+        Ok(src)
+    }
+
+    /// REST-client style: `METHOD URL`, headers, a blank line, then the body.
+    fn split_http(&mut self) {
+        let text = &self.text[self.body.clone()];
+        let base = self.body.start;
+        let mut offset = 0;
+        let mut request = None;
+        for line in text.split_inclusive('\n') {
+            let start = base + offset;
+            offset += line.len();
+            let trimmed = line.trim();
+            if request.is_none() {
+                if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with("//") {
+                    continue;
+                }
+                let mut parts = trimmed.split_whitespace();
+                let method = parts.next().unwrap_or("").to_ascii_uppercase();
+                let url = parts.next().unwrap_or("");
+                let lead = line.len() - line.trim_start().len();
+                request = Some(Request {
+                    method,
+                    endpoint: endpoint_of_url(url),
+                    span: start + lead..start + lead + trimmed.len(),
+                });
+                continue;
+            }
+            if trimmed.is_empty() {
+                self.body = base + offset..self.text.len();
+                self.request = request;
+                return;
+            }
+        }
+        // no blank line: a request line and headers only, no body
+        self.body = self.text.len()..self.text.len();
+        self.request = request;
+    }
+}
+
+/// `https://api.weixin.qq.com/card/code/get?access_token=..` -> `card/code/get`
+pub fn endpoint_of_url(url: &str) -> Option<String> {
+    let no_query = url.split(['?', '#']).next()?;
+    let path = match no_query.find("://") {
+        Some(i) => {
+            let rest = &no_query[i + 3..];
+            &rest[rest.find('/')?..]
+        }
+        None => no_query,
+    };
+    let path = path.trim_matches('/');
+    (!path.is_empty()).then(|| path.to_string())
+}
+
+fn memchr_nul(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == 0)
+}
+
+/// Lossy UTF-8 decoding that records one finding per invalid sequence (first 20 at most).
+fn decode(bytes: &[u8], hits: &mut Vec<Hit>) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => {
+            let mut out = String::with_capacity(bytes.len() + 16);
+            let mut shown = 0;
+            for chunk in bytes.utf8_chunks() {
+                out.push_str(chunk.valid());
+                let bad = chunk.invalid();
+                if !bad.is_empty() {
+                    let at = out.len();
+                    out.push('\u{fffd}');
+                    if shown < 20 {
+                        let hex: Vec<String> = bad.iter().map(|b| format!("{b:02X}")).collect();
+                        hits.push(Hit::new("JSON011", at..at + 3).arg("bytes", hex.join(" ")));
+                        shown += 1;
+                    }
+                }
+            }
+            out
+        }
+    }
+}

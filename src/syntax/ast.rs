@@ -1,0 +1,69 @@
+//! The tree the strict parser builds: every node keeps its byte range in the source text,
+//! and objects keep every member, duplicates included, in source order.
+
+use std::ops::Range;
+
+pub type Span = Range<usize>;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    Null,
+    Bool(bool),
+    /// The number as written (already checked or repaired to JSON grammar when possible).
+    Number(serde_json::Number),
+    String(String),
+    Array(Vec<Node>),
+    Object(Vec<Member>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub kind: Kind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Member {
+    pub key: String,
+    pub key_span: Span,
+    pub value: Node,
+}
+
+impl Node {
+    /// The member that a JSON parser keeps for `key`: the last one, as serde_json and most
+    /// server-side parsers do.
+    pub fn member(&self, key: &str) -> Option<&Member> {
+        match &self.kind {
+            Kind::Object(members) => members.iter().rev().find(|m| m.key == key),
+            _ => None,
+        }
+    }
+
+    pub fn item(&self, index: usize) -> Option<&Node> {
+        match &self.kind {
+            Kind::Array(items) => items.get(index),
+            _ => None,
+        }
+    }
+
+    /// Converts to the `serde_json::Value` the checks run on (last duplicate key wins).
+    pub fn to_value(&self) -> serde_json::Value {
+        use serde_json::Value;
+        match &self.kind {
+            Kind::Null => Value::Null,
+            Kind::Bool(b) => Value::Bool(*b),
+            Kind::Number(n) => Value::Number(n.clone()),
+            Kind::String(s) => Value::String(s.clone()),
+            Kind::Array(items) => Value::Array(items.iter().map(Node::to_value).collect()),
+            Kind::Object(members) => {
+                let mut map = serde_json::Map::with_capacity(members.len());
+                for m in members {
+                    // remove first so the surviving entry sits where the last duplicate stands
+                    map.shift_remove(&m.key);
+                    map.insert(m.key.clone(), m.value.to_value());
+                }
+                Value::Object(map)
+            }
+        }
+    }
+}

@@ -1,0 +1,447 @@
+//! A forgiving tokenizer: it reads what people actually paste (comments, full-width
+//! punctuation, single or typographic quotes, Python literals) as the token they meant,
+//! and records a finding for every deviation from strict JSON.
+
+use super::ast::Span;
+use crate::finding::Hit;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Tok {
+    LBrace,
+    RBrace,
+    LBracket,
+    RBracket,
+    Colon,
+    Comma,
+    Str(String),
+    Num(serde_json::Number),
+    Word(String),
+    Eof,
+}
+
+#[derive(Debug, Clone)]
+pub struct Token {
+    pub tok: Tok,
+    pub span: Span,
+}
+
+pub struct Lexer<'a> {
+    text: &'a str,
+    pos: usize,
+    end: usize,
+    pub hits: Vec<Hit>,
+}
+
+/// Full-width or typographic characters that people use in place of JSON structure.
+fn full_width(c: char) -> Option<(Tok, &'static str)> {
+    Some(match c {
+        '｛' => (Tok::LBrace, "{"),
+        '｝' => (Tok::RBrace, "}"),
+        '［' => (Tok::LBracket, "["),
+        '］' => (Tok::RBracket, "]"),
+        '：' => (Tok::Colon, ":"),
+        '，' | '、' => (Tok::Comma, ","),
+        _ => return None,
+    })
+}
+
+fn is_word_char(c: char) -> bool {
+    !(c.is_whitespace()
+        || matches!(
+            c,
+            '{' | '}' | '[' | ']' | ':' | ',' | '"' | '\'' | '/' | '#' | '“' | '”' | '‘' | '’'
+        )
+        || full_width(c).is_some()
+        || c.is_control())
+}
+
+impl<'a> Lexer<'a> {
+    pub fn new(text: &'a str, start: usize, end: usize) -> Self {
+        Lexer {
+            text,
+            pos: start,
+            end,
+            hits: Vec::new(),
+        }
+    }
+
+    fn peek_char(&self) -> Option<char> {
+        self.text[self.pos..self.end].chars().next()
+    }
+
+    fn char_at(&self, at: usize) -> Option<char> {
+        self.text.get(at..self.end).and_then(|s| s.chars().next())
+    }
+
+    pub fn next_token(&mut self) -> Token {
+        loop {
+            let start = self.pos;
+            let Some(c) = self.peek_char() else {
+                return Token {
+                    tok: Tok::Eof,
+                    span: self.end..self.end,
+                };
+            };
+            let after = start + c.len_utf8();
+            if c == '\u{feff}' {
+                // a BOM inside the body (the leading one is reported by `source`)
+                self.pos = after;
+                self.hits.push(Hit::new("JSON010", start..after));
+                continue;
+            }
+            if matches!(c, ' ' | '\t' | '\n' | '\r') {
+                self.pos = after;
+                continue;
+            }
+            if c.is_whitespace() {
+                // U+3000 and friends: invisible in an editor, fatal for a JSON parser
+                self.pos = after;
+                self.hits.push(
+                    Hit::new("JSON002", start..after)
+                        .arg("char", format!("U+{:04X}", c as u32))
+                        .arg("ascii", " "),
+                );
+                continue;
+            }
+            let simple = match c {
+                '{' => Some(Tok::LBrace),
+                '}' => Some(Tok::RBrace),
+                '[' => Some(Tok::LBracket),
+                ']' => Some(Tok::RBracket),
+                ':' => Some(Tok::Colon),
+                ',' => Some(Tok::Comma),
+                _ => None,
+            };
+            if let Some(tok) = simple {
+                self.pos = after;
+                return Token {
+                    tok,
+                    span: start..after,
+                };
+            }
+            if let Some((tok, ascii)) = full_width(c) {
+                self.pos = after;
+                self.hits.push(
+                    Hit::new("JSON002", start..after)
+                        .arg("char", c.to_string())
+                        .arg("ascii", ascii),
+                );
+                return Token {
+                    tok,
+                    span: start..after,
+                };
+            }
+            match c {
+                '/' if self.char_at(after) == Some('/') => {
+                    self.skip_line_comment(start);
+                    continue;
+                }
+                '/' if self.char_at(after) == Some('*') => {
+                    self.skip_block_comment(start);
+                    continue;
+                }
+                '#' => {
+                    self.skip_line_comment(start);
+                    continue;
+                }
+                '"' | '\'' | '“' | '”' | '‘' | '’' => return self.string(start, c),
+                '-' | '+' | '.' | '0'..='9' => {
+                    let next = self.char_at(after);
+                    if matches!(c, '-' | '+') && next.is_some_and(|n| n.is_alphabetic()) {
+                        return self.word(start);
+                    }
+                    return self.number(start);
+                }
+                _ if is_word_char(c) => return self.word(start),
+                _ => {
+                    self.pos = after;
+                    self.hits.push(
+                        Hit::new("JSON012", start..after).arg("found", printable(c).to_string()),
+                    );
+                    continue;
+                }
+            }
+        }
+    }
+
+    fn skip_line_comment(&mut self, start: usize) {
+        let rest = &self.text[start..self.end];
+        let len = rest.find(['\n', '\r']).unwrap_or(rest.len());
+        self.pos = start + len;
+        self.hits.push(Hit::new("JSON004", start..self.pos));
+    }
+
+    fn skip_block_comment(&mut self, start: usize) {
+        let rest = &self.text[start + 2..self.end];
+        match rest.find("*/") {
+            Some(i) => {
+                self.pos = start + 2 + i + 2;
+                self.hits.push(Hit::new("JSON004", start..self.pos));
+            }
+            None => {
+                self.pos = self.end;
+                self.hits.push(Hit::new("JSON004", start..start + 2));
+            }
+        }
+    }
+
+    fn word(&mut self, start: usize) -> Token {
+        let mut p = start;
+        let mut first = true;
+        while let Some(c) = self.char_at(p) {
+            if !(is_word_char(c) || (first && matches!(c, '-' | '+'))) {
+                break;
+            }
+            first = false;
+            p += c.len_utf8();
+        }
+        self.pos = p;
+        Token {
+            tok: Tok::Word(self.text[start..p].to_string()),
+            span: start..p,
+        }
+    }
+
+    fn number(&mut self, start: usize) -> Token {
+        let mut p = start;
+        let mut prev = '\0';
+        while let Some(c) = self.char_at(p) {
+            let ok = c.is_ascii_alphanumeric()
+                || c == '.'
+                || (matches!(c, '+' | '-') && (p == start || matches!(prev, 'e' | 'E')));
+            if !ok {
+                break;
+            }
+            prev = c;
+            p += 1;
+        }
+        self.pos = p;
+        let raw = &self.text[start..p];
+        let num = match strict_number(raw) {
+            Some(n) => n,
+            None => {
+                self.hits
+                    .push(Hit::new("JSON016", start..p).arg("value", raw.to_string()));
+                repair_number(raw)
+            }
+        };
+        Token {
+            tok: Tok::Num(num),
+            span: start..p,
+        }
+    }
+
+    fn string(&mut self, start: usize, open: char) -> Token {
+        let closers: &[char] = match open {
+            '"' => &['"'],
+            '\'' => &['\''],
+            '‘' | '’' => &['’', '‘', '\''],
+            _ => &['”', '“', '"'],
+        };
+        if open != '"' {
+            let code = if matches!(open, '\'' | '‘' | '’') {
+                "JSON005"
+            } else {
+                "JSON002"
+            };
+            let hit = Hit::new(code, start..start + open.len_utf8());
+            self.hits.push(if code == "JSON002" {
+                hit.arg("char", open.to_string()).arg("ascii", "\"")
+            } else {
+                hit
+            });
+        }
+        let mut out = String::new();
+        let mut p = start + open.len_utf8();
+        let mut first_newline: Option<(usize, usize)> = None; // (byte pos, out len)
+        let mut escaped_non_ascii: Option<Span> = None;
+        let mut string_hits = Vec::new();
+        loop {
+            let Some(c) = self.char_at(p) else {
+                // unterminated: end the string at its first raw line break if it has one,
+                // so the rest of the file can still be read
+                let (stop, keep) = first_newline.unwrap_or((self.end, out.len()));
+                out.truncate(keep);
+                string_hits.retain(|h: &Hit| h.span.start < stop);
+                self.hits.append(&mut string_hits);
+                self.hits.push(Hit::new("JSON019", start..start + open.len_utf8()));
+                self.pos = stop;
+                return Token {
+                    tok: Tok::Str(out),
+                    span: start..stop,
+                };
+            };
+            let at = p;
+            p += c.len_utf8();
+            if closers.contains(&c) {
+                break;
+            }
+            match c {
+                '\\' => {
+                    let esc_start = at;
+                    match self.char_at(p) {
+                        Some(e @ ('"' | '\\' | '/')) => {
+                            out.push(e);
+                            p += 1;
+                        }
+                        Some('b') => (out.push('\u{8}'), p += 1).1,
+                        Some('f') => (out.push('\u{c}'), p += 1).1,
+                        Some('n') => (out.push('\n'), p += 1).1,
+                        Some('r') => (out.push('\r'), p += 1).1,
+                        Some('t') => (out.push('\t'), p += 1).1,
+                        Some('u') => {
+                            let (ch, len) = self.unicode_escape(p + 1);
+                            p += 1 + len;
+                            match ch {
+                                Some(ch) => {
+                                    if ch as u32 >= 0x80 && escaped_non_ascii.is_none() {
+                                        escaped_non_ascii = Some(esc_start..p);
+                                    }
+                                    out.push(ch);
+                                }
+                                None => string_hits.push(
+                                    Hit::new("JSON015", esc_start..p)
+                                        .arg("escape", self.text[esc_start..p].to_string()),
+                                ),
+                            }
+                        }
+                        Some(other) => {
+                            p += other.len_utf8();
+                            out.push(other);
+                            string_hits.push(
+                                Hit::new("JSON015", esc_start..p)
+                                    .arg("escape", self.text[esc_start..p].to_string()),
+                            );
+                        }
+                        None => {}
+                    }
+                }
+                c if (c as u32) < 0x20 => {
+                    if matches!(c, '\n' | '\r') && first_newline.is_none() {
+                        first_newline = Some((at, out.len()));
+                    }
+                    out.push(c);
+                    string_hits.push(
+                        Hit::new("JSON006", at..p).arg("char", format!("U+{:04X}", c as u32)),
+                    );
+                }
+                c => out.push(c),
+            }
+        }
+        self.hits.append(&mut string_hits);
+        if let Some(span) = escaped_non_ascii {
+            self.hits
+                .push(Hit::new("JSON009", span).arg("text", preview(&out, 24)));
+        }
+        self.pos = p;
+        Token {
+            tok: Tok::Str(out),
+            span: start..p,
+        }
+    }
+
+    /// Reads the 4 hex digits after `\u` (and a following low surrogate); returns the
+    /// character and how many bytes were consumed after the `u`.
+    fn unicode_escape(&self, at: usize) -> (Option<char>, usize) {
+        let hex = |from: usize| -> Option<u32> {
+            let s = self.text.get(from..from + 4)?;
+            if from + 4 > self.end || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return None;
+            }
+            u32::from_str_radix(s, 16).ok()
+        };
+        let Some(hi) = hex(at) else {
+            let len = self.text[at..self.end]
+                .chars()
+                .take(4)
+                .take_while(|c| c.is_ascii_hexdigit())
+                .count();
+            return (None, len);
+        };
+        if (0xD800..0xDC00).contains(&hi) && self.text.get(at + 4..at + 6) == Some("\\u") {
+            if let Some(lo) = hex(at + 6).filter(|lo| (0xDC00..0xE000).contains(lo)) {
+                let cp = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+                return (char::from_u32(cp), 10);
+            }
+        }
+        (char::from_u32(hi), 4)
+    }
+}
+
+/// JSON number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+fn strict_number(raw: &str) -> Option<serde_json::Number> {
+    let b = raw.as_bytes();
+    let mut i = 0;
+    if b.first() == Some(&b'-') {
+        i += 1;
+    }
+    let digits = |i: &mut usize| {
+        let s = *i;
+        while *i < b.len() && b[*i].is_ascii_digit() {
+            *i += 1;
+        }
+        *i - s
+    };
+    let int_start = i;
+    if digits(&mut i) == 0 || (b[int_start] == b'0' && i - int_start > 1) {
+        return None;
+    }
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        if digits(&mut i) == 0 {
+            return None;
+        }
+    }
+    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+        i += 1;
+        if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
+            i += 1;
+        }
+        if digits(&mut i) == 0 {
+            return None;
+        }
+    }
+    if i != b.len() {
+        return None;
+    }
+    serde_json::from_str(raw).ok()
+}
+
+/// Best guess at what a malformed number meant, so checks can go on (`+1`, `007`, `1.`, `0x1F`).
+fn repair_number(raw: &str) -> serde_json::Number {
+    let t = raw.trim_start_matches('+');
+    if let Some(hex) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        if let Ok(v) = u64::from_str_radix(hex, 16) {
+            return v.into();
+        }
+    }
+    let (neg, body) = match t.strip_prefix('-') {
+        Some(b) => (true, b),
+        None => (false, t),
+    };
+    let body = body.trim_start_matches('0');
+    let body = body.trim_end_matches('.');
+    let body = if body.is_empty() || body.starts_with('.') {
+        format!("0{body}")
+    } else {
+        body.to_string()
+    };
+    let candidate = if neg { format!("-{body}") } else { body };
+    strict_number(&candidate).unwrap_or_else(|| 0.into())
+}
+
+pub fn printable(c: char) -> String {
+    if c.is_control() || c.is_whitespace() {
+        format!("U+{:04X}", c as u32)
+    } else {
+        c.to_string()
+    }
+}
+
+pub fn preview(s: &str, max: usize) -> String {
+    let mut out: String = s.chars().take(max).collect();
+    if s.chars().count() > max {
+        out.push('…');
+    }
+    out
+}

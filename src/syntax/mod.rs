@@ -1,0 +1,5 @@
+//! Strict JSON parsing with exact byte ranges and recovery (see `parser`).
+
+pub mod ast;
+pub mod lexer;
+pub mod parser;

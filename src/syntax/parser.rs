@@ -1,0 +1,325 @@
+//! Recursive-descent parser over the forgiving lexer. Every deviation from strict JSON
+//! becomes a Hit, and the parser recovers so that one file reports all of its independent
+//! problems and the checks after it still see the payload the author meant.
+
+use super::ast::{Kind, Member, Node, Span};
+use super::lexer::{Lexer, Tok, Token};
+use crate::finding::Hit;
+
+/// Card payloads nest fewer than 10 levels; anything past this is hostile or broken input.
+pub const MAX_DEPTH: usize = 256;
+
+#[derive(Debug, thiserror::Error)]
+#[error("nesting deeper than {MAX_DEPTH} levels at byte {offset}")]
+pub struct TooDeep {
+    pub offset: usize,
+}
+
+pub struct Parsed {
+    pub root: Option<Node>,
+    pub hits: Vec<Hit>,
+}
+
+struct Parser<'a> {
+    lexer: Lexer<'a>,
+    peeked: Option<Token>,
+    /// End of the last token consumed, where a missing comma belongs.
+    last_end: usize,
+    path: Vec<String>,
+    hits: Vec<Hit>,
+}
+
+pub fn parse(text: &str, start: usize, end: usize) -> Result<Parsed, TooDeep> {
+    let mut p = Parser {
+        lexer: Lexer::new(text, start, end),
+        peeked: None,
+        last_end: start,
+        path: Vec::new(),
+        hits: Vec::new(),
+    };
+    let root = if p.peek().tok == Tok::Eof {
+        let span = start..end;
+        p.hits.push(Hit::new("JSON013", span));
+        None
+    } else {
+        p.value(0)?
+    };
+    // anything after the root value: a second object, a `;`, a stray bracket
+    loop {
+        let t = p.bump();
+        if t.tok == Tok::Eof {
+            break;
+        }
+        p.hits.push(Hit::new("JSON022", t.span.start..end));
+        break;
+    }
+    let mut hits = p.lexer.hits;
+    hits.append(&mut p.hits);
+    hits.sort_by_key(|h| (h.span.start, h.span.end));
+    Ok(Parsed { root, hits })
+}
+
+fn describe(tok: &Tok) -> String {
+    match tok {
+        Tok::LBrace => "{".into(),
+        Tok::RBrace => "}".into(),
+        Tok::LBracket => "[".into(),
+        Tok::RBracket => "]".into(),
+        Tok::Colon => ":".into(),
+        Tok::Comma => ",".into(),
+        Tok::Str(s) => format!("\"{}\"", super::lexer::preview(s, 16)),
+        Tok::Num(n) => n.to_string(),
+        Tok::Word(w) => super::lexer::preview(w, 16),
+        Tok::Eof => "EOF".into(),
+    }
+}
+
+/// Python / JavaScript spellings and what JSON calls them.
+fn foreign_literal(word: &str) -> Option<(Kind, &'static str)> {
+    Some(match word {
+        "True" | "TRUE" => (Kind::Bool(true), "true"),
+        "False" | "FALSE" => (Kind::Bool(false), "false"),
+        "None" | "NULL" | "Null" | "nil" | "undefined" => (Kind::Null, "null"),
+        "NaN" | "Infinity" | "-Infinity" | "+Infinity" | "inf" | "-inf" => (Kind::Null, "null"),
+        _ => return None,
+    })
+}
+
+impl Parser<'_> {
+    fn peek(&mut self) -> &Token {
+        if self.peeked.is_none() {
+            self.peeked = Some(self.lexer.next_token());
+        }
+        self.peeked.as_ref().expect("just filled")
+    }
+
+    fn bump(&mut self) -> Token {
+        let t = match self.peeked.take() {
+            Some(t) => t,
+            None => self.lexer.next_token(),
+        };
+        if t.tok != Tok::Eof {
+            self.last_end = t.span.end;
+        }
+        t
+    }
+
+    fn pointer(&self) -> String {
+        crate::locate::pointer_of(&self.path)
+    }
+
+    fn report(&mut self, hit: Hit) {
+        let ptr = self.pointer();
+        self.hits.push(hit.at(ptr));
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Option<Node>, TooDeep> {
+        if depth > MAX_DEPTH {
+            return Err(TooDeep {
+                offset: self.peek().span.start,
+            });
+        }
+        let t = self.bump();
+        let kind = match t.tok {
+            Tok::LBrace => return self.object(t.span, depth).map(Some),
+            Tok::LBracket => return self.array(t.span, depth).map(Some),
+            Tok::Str(s) => Kind::String(s),
+            Tok::Num(n) => Kind::Number(n),
+            Tok::Word(w) => self.word_value(w, t.span.clone()),
+            Tok::Eof => {
+                self.report(Hit::new("JSON021", t.span.clone()));
+                return Ok(None);
+            }
+            other => {
+                let found = describe(&other);
+                self.report(Hit::new("JSON012", t.span.clone()).arg("found", found));
+                return Ok(None);
+            }
+        };
+        Ok(Some(Node { kind, span: t.span }))
+    }
+
+    fn word_value(&mut self, w: String, span: Span) -> Kind {
+        match w.as_str() {
+            "true" => Kind::Bool(true),
+            "false" => Kind::Bool(false),
+            "null" => Kind::Null,
+            _ => match foreign_literal(&w) {
+                Some((kind, json)) => {
+                    self.report(Hit::new("JSON003", span).arg("found", w).arg("json", json));
+                    kind
+                }
+                None => {
+                    self.report(Hit::new("JSON017", span).arg("value", super::lexer::preview(&w, 32)));
+                    Kind::String(w)
+                }
+            },
+        }
+    }
+
+    fn object(&mut self, open: Span, depth: usize) -> Result<Node, TooDeep> {
+        let mut members: Vec<Member> = Vec::new();
+        let mut comma: Option<Span> = None;
+        let mut need_comma = false;
+        loop {
+            let t = self.peek().clone();
+            match t.tok {
+                Tok::RBrace | Tok::RBracket => {
+                    let t = self.bump();
+                    if t.tok == Tok::RBracket {
+                        self.report(Hit::new("JSON012", t.span.clone()).arg("found", "]"));
+                    }
+                    if let Some(c) = comma.take() {
+                        self.report(Hit::new("JSON001", c));
+                    }
+                    return Ok(Node {
+                        kind: Kind::Object(members),
+                        span: open.start..t.span.end,
+                    });
+                }
+                Tok::Eof => {
+                    self.report(Hit::new("JSON018", open.clone()).arg("open", "{").arg("close", "}"));
+                    return Ok(Node {
+                        kind: Kind::Object(members),
+                        span: open.start..self.last_end,
+                    });
+                }
+                Tok::Comma => {
+                    let t = self.bump();
+                    if comma.is_some() || members.is_empty() {
+                        self.report(Hit::new("JSON012", t.span.clone()).arg("found", ","));
+                    }
+                    comma = Some(t.span);
+                    need_comma = false;
+                }
+                Tok::Str(_) | Tok::Word(_) | Tok::Num(_) => {
+                    if need_comma {
+                        let at = self.last_end;
+                        self.report(Hit::new("JSON007", at..at));
+                    }
+                    let t = self.bump();
+                    let key = match t.tok {
+                        Tok::Str(s) => s,
+                        Tok::Word(w) => {
+                            self.report(Hit::new("JSON014", t.span.clone()).arg("key", super::lexer::preview(&w, 32)));
+                            w
+                        }
+                        Tok::Num(n) => {
+                            self.report(Hit::new("JSON014", t.span.clone()).arg("key", n.to_string()));
+                            n.to_string()
+                        }
+                        _ => unreachable!("matched above"),
+                    };
+                    self.member(key, t.span, &mut members, depth)?;
+                    comma = None;
+                    need_comma = true;
+                }
+                Tok::LBrace | Tok::LBracket | Tok::Colon => {
+                    // a value where a key belongs: report it and read past it
+                    let found = describe(&t.tok);
+                    self.report(Hit::new("JSON012", t.span.clone()).arg("found", found));
+                    if t.tok == Tok::Colon {
+                        self.bump();
+                    } else {
+                        self.value(depth + 1)?;
+                    }
+                    comma = None;
+                    need_comma = true;
+                }
+            }
+        }
+    }
+
+    fn member(
+        &mut self,
+        key: String,
+        key_span: Span,
+        members: &mut Vec<Member>,
+        depth: usize,
+    ) -> Result<(), TooDeep> {
+        self.path.push(key.clone());
+        if self.peek().tok == Tok::Colon {
+            self.bump();
+        } else {
+            self.report(Hit::new("JSON020", key_span.clone()).arg("key", key.clone()));
+        }
+        let next = self.peek().tok.clone();
+        let value = if matches!(next, Tok::Comma | Tok::RBrace | Tok::Eof) {
+            let at = self.last_end;
+            self.report(Hit::new("JSON021", at..at));
+            None
+        } else {
+            self.value(depth + 1)?
+        };
+        if let Some(value) = value {
+            if let Some(first) = members.iter().find(|m| m.key == key) {
+                let first_span = first.key_span.clone();
+                self.report(Hit::new("JSON008", key_span.clone()).arg("key", key.clone()).related(first_span));
+            }
+            members.push(Member {
+                key,
+                key_span,
+                value,
+            });
+        }
+        self.path.pop();
+        Ok(())
+    }
+
+    fn array(&mut self, open: Span, depth: usize) -> Result<Node, TooDeep> {
+        let mut items: Vec<Node> = Vec::new();
+        let mut comma: Option<Span> = None;
+        let mut need_comma = false;
+        loop {
+            let t = self.peek().clone();
+            match t.tok {
+                Tok::RBracket | Tok::RBrace => {
+                    let t = self.bump();
+                    if t.tok == Tok::RBrace {
+                        self.report(Hit::new("JSON012", t.span.clone()).arg("found", "}"));
+                    }
+                    if let Some(c) = comma.take() {
+                        self.report(Hit::new("JSON001", c));
+                    }
+                    return Ok(Node {
+                        kind: Kind::Array(items),
+                        span: open.start..t.span.end,
+                    });
+                }
+                Tok::Eof => {
+                    self.report(Hit::new("JSON018", open.clone()).arg("open", "[").arg("close", "]"));
+                    return Ok(Node {
+                        kind: Kind::Array(items),
+                        span: open.start..self.last_end,
+                    });
+                }
+                Tok::Comma => {
+                    let t = self.bump();
+                    if comma.is_some() || items.is_empty() {
+                        self.report(Hit::new("JSON012", t.span.clone()).arg("found", ","));
+                    }
+                    comma = Some(t.span);
+                    need_comma = false;
+                }
+                Tok::Colon => {
+                    let t = self.bump();
+                    self.report(Hit::new("JSON012", t.span.clone()).arg("found", ":"));
+                }
+                _ => {
+                    if need_comma {
+                        let at = self.last_end;
+                        self.report(Hit::new("JSON007", at..at));
+                    }
+                    self.path.push(items.len().to_string());
+                    let v = self.value(depth + 1)?;
+                    self.path.pop();
+                    if let Some(v) = v {
+                        items.push(v);
+                    }
+                    comma = None;
+                    need_comma = true;
+                }
+            }
+        }
+    }
+}

@@ -25,7 +25,11 @@ fn embed(dir: &str, ext: &str, out: &mut String, name: &str) {
 fn examples(out: &mut String) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     println!("cargo:rerun-if-changed={}", root.display());
-    writeln!(out, "pub static EXAMPLES: &[(&str, &str, Option<&str>, &[u8])] = &[").unwrap();
+    writeln!(
+        out,
+        "pub static EXAMPLES: &[(&str, &str, Option<&str>, &[u8])] = &["
+    )
+    .unwrap();
     let mut dirs: Vec<_> = std::fs::read_dir(&root)
         .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
         .unwrap_or_default();
@@ -36,9 +40,15 @@ fn examples(out: &mut String) {
         let mut files: Vec<_> = std::fs::read_dir(dir)
             .unwrap()
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("invalid"))
+            .filter(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with("invalid")
+            })
             .collect();
-        files.sort();
+        // `invalid.json` (the rule's main example) first, then the variants
+        files.sort_by_key(|p| (p.file_stem().unwrap() != "invalid", p.clone()));
         let Some(first) = files.first() else { continue };
         let endpoint = std::fs::read_to_string(dir.join("endpoint"))
             .ok()

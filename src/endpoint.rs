@@ -103,13 +103,26 @@ pub fn detect(value: &Value) -> Detected {
     if any(&["required_form", "optional_form"]) {
         return One("card/membercard/activateuserform/set");
     }
-    if any(&["membership_number", "init_bonus", "init_balance", "activate_begin_time"]) {
+    if any(&[
+        "membership_number",
+        "init_bonus",
+        "init_balance",
+        "activate_begin_time",
+    ]) {
         return One("card/membercard/activate");
     }
     if any(&["ticket_class", "show_time", "screening_room", "duration"]) {
         return One("card/movieticket/updateuser");
     }
-    if any(&["passenger_name", "etkt_bnr", "boarding_time", "qrcode_data", "is_cancel", "class", "seat"]) {
+    if any(&[
+        "passenger_name",
+        "etkt_bnr",
+        "boarding_time",
+        "qrcode_data",
+        "is_cancel",
+        "class",
+        "seat",
+    ]) {
         return One("card/boardingpass/checkin");
     }
     if any(&["zone", "entrance", "begin_time", "end_time"]) {
@@ -129,7 +142,10 @@ pub fn detect(value: &Value) -> Detected {
         return One("card/membercard/updateuser");
     }
     if has("balance") {
-        return Ambiguous(vec!["card/membercard/updateuser", "card/luckymoney/updateuserbalance"]);
+        return Ambiguous(vec![
+            "card/membercard/updateuser",
+            "card/luckymoney/updateuserbalance",
+        ]);
     }
     if any(&["increase_stock_value", "reduce_stock_value"]) {
         return One("card/modifystock");
@@ -162,7 +178,11 @@ pub fn detect(value: &Value) -> Detected {
         return Ambiguous(vec!["card/code/deposit", "card/code/checkcode"]);
     }
     if has("code") {
-        let mut c = vec!["card/code/get", "card/code/consume", "card/code/unavailable"];
+        let mut c = vec![
+            "card/code/get",
+            "card/code/consume",
+            "card/code/unavailable",
+        ];
         if has("card_id") {
             c.push("card/membercard/userinfo/get");
         }
@@ -204,8 +224,14 @@ mod tests {
     #[test]
     fn shapes() {
         assert_eq!(detect(&json!({"card": {}})), Detected::One("card/create"));
-        assert_eq!(detect(&json!({"code": "1", "new_code": "2"})), Detected::One("card/code/update"));
-        assert!(matches!(detect(&json!({"card_id": "p"})), Detected::Ambiguous(_)));
+        assert_eq!(
+            detect(&json!({"code": "1", "new_code": "2"})),
+            Detected::One("card/code/update")
+        );
+        assert!(matches!(
+            detect(&json!({"card_id": "p"})),
+            Detected::Ambiguous(_)
+        ));
         assert_eq!(detect(&json!([1])), Detected::Unknown);
     }
 }

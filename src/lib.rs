@@ -9,7 +9,7 @@
 //! let f = &report.findings[0];
 //! assert_eq!(f.code, "TYPE002"); // a code must be a quoted string
 //! assert_eq!(f.pointer, "/code");
-//! assert_eq!((f.line, f.column), (1, 56));
+//! assert_eq!((f.line, f.column), (1, 53));
 //! assert!(report.has_errors());
 //! ```
 //!
@@ -87,10 +87,14 @@ pub fn lint(endpoint: Option<&str>, text: &str) -> Result<Report, LintError> {
 /// Lints the bytes of a file (`path` decides `.http` handling and is shown in reports).
 pub fn lint_bytes(options: &Options, path: &str, bytes: &[u8]) -> Result<Report, LintError> {
     let forced = match &options.endpoint {
-        Some(name) => Some(endpoint::canonical(name).ok_or_else(|| LintError::UnknownEndpoint {
-            name: name.clone(),
-            suggestion: endpoint::suggest(name),
-        })?),
+        Some(name) => {
+            Some(
+                endpoint::canonical(name).ok_or_else(|| LintError::UnknownEndpoint {
+                    name: name.clone(),
+                    suggestion: endpoint::suggest(name),
+                })?,
+            )
+        }
         None => None,
     };
     let source = Source::from_bytes(path, bytes)?;
@@ -144,16 +148,14 @@ fn analyse(
     let chosen = match detected {
         endpoint::Detected::One(e) => {
             if let Some(c) = schema::compiled(e) {
-                hits.extend(c.check(&value, &root));
+                hits.extend(c.check(&value, &root, &source.text));
             }
             hits.extend(rules::run(e, &value, &root));
             Some(e)
         }
         endpoint::Detected::Ambiguous(candidates) => {
-            hits.push(
-                Hit::new("EP001", root_mark).arg("candidates", candidates.join(", ")),
-            );
-            hits.extend(common_hits(&candidates, &value, &root));
+            hits.push(Hit::new("EP001", root_mark).arg("candidates", candidates.join(", ")));
+            hits.extend(common_hits(&candidates, &value, &root, &source.text));
             None
         }
         endpoint::Detected::Unknown => {
@@ -165,11 +167,16 @@ fn analyse(
 }
 
 /// For an ambiguous payload, what every candidate endpoint agrees is wrong.
-fn common_hits(candidates: &[&'static str], value: &serde_json::Value, root: &syntax::ast::Node) -> Vec<Hit> {
+fn common_hits(
+    candidates: &[&'static str],
+    value: &serde_json::Value,
+    root: &syntax::ast::Node,
+    text: &str,
+) -> Vec<Hit> {
     let mut per: Vec<Vec<Hit>> = candidates
         .iter()
         .filter_map(|e| schema::compiled(e))
-        .map(|c| c.check(value, root))
+        .map(|c| c.check(value, root, text))
         .collect();
     let Some(first) = per.pop() else {
         return Vec::new();

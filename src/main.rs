@@ -138,8 +138,9 @@ fn check(args: CheckArgs, lang: Lang) -> ExitCode {
                 cardlint::source::read_limited(stdin.lock(), "<stdin>", args.max_bytes)
                     .map(|b| ("<stdin>".to_string(), b))
             }
-            Input::File(p) => cardlint::source::read_path(p, args.max_bytes)
-                .map(|b| (p.display().to_string(), b)),
+            Input::File(p) => {
+                cardlint::source::read_path(p, args.max_bytes).map(|b| (p.display().to_string(), b))
+            }
         };
         let outcome = match result {
             Ok((path, bytes)) => match cardlint::lint_bytes(&options, &path, &bytes) {

@@ -107,15 +107,105 @@ impl<'i> Keyword<'i> for MaxBytes {
 }
 
 impl Compiled {
-    pub fn check(&self, value: &Value, root: &Node) -> Vec<Hit> {
-        if self.validator.is_valid(value) {
-            return Vec::new();
-        }
+    pub fn check(&self, value: &Value, root: &Node, text: &str) -> Vec<Hit> {
         let mut hits = Vec::new();
-        for err in self.validator.iter_errors(value) {
-            self.convert(&err, root, &mut hits);
+        if !self.validator.is_valid(value) {
+            for err in self.validator.iter_errors(value) {
+                self.convert(&err, root, &mut hits);
+            }
+            drop_explained_missing(&mut hits);
         }
+        self.decimal_integers(value, root, text, &mut String::new(), &mut hits);
         hits
+    }
+
+    /// `"bonus": 100.0000` passes JSON Schema (100.0 is an integer there) but the server
+    /// answers -1: integer fields must be written without a decimal point.
+    fn decimal_integers(
+        &self,
+        value: &Value,
+        root: &Node,
+        text: &str,
+        ptr: &mut String,
+        hits: &mut Vec<Hit>,
+    ) {
+        match value {
+            Value::Number(n)
+                if n.is_f64()
+                    && n.as_f64().is_some_and(|f| f.fract() == 0.0)
+                    && self.type_at(ptr).is_some_and(|t| t == "integer") =>
+            {
+                if let Some(t) = locate::find(root, ptr) {
+                    let f = n.as_f64().unwrap_or(0.0);
+                    let mut h = Hit::new("TYPE005", t.node.span.clone())
+                        .arg("field", field_name(ptr))
+                        .arg("value", text.get(t.node.span.clone()).unwrap_or_default())
+                        .at(ptr.clone());
+                    if f.abs() < 9.0e15 {
+                        h = h.arg("integer", format!("{}", f as i64));
+                    }
+                    hits.push(h);
+                }
+            }
+            Value::Object(map) => {
+                for (k, v) in map {
+                    let len = ptr.len();
+                    ptr.push('/');
+                    ptr.push_str(&locate::escape(k));
+                    self.decimal_integers(v, root, text, ptr, hits);
+                    ptr.truncate(len);
+                }
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    let len = ptr.len();
+                    ptr.push('/');
+                    ptr.push_str(&i.to_string());
+                    self.decimal_integers(v, root, text, ptr, hits);
+                    ptr.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The `type` the schema gives the value at `pointer`, following `$ref`, `items`,
+    /// `properties` and the `then` branches of `allOf` dispatch.
+    pub fn type_at(&self, pointer: &str) -> Option<&Value> {
+        let mut node = self.deref(&self.schema);
+        for seg in locate::segments(pointer) {
+            node = self.child(node, &seg)?;
+        }
+        node.get("type")
+    }
+
+    fn deref<'a>(&'a self, mut node: &'a Value) -> &'a Value {
+        for _ in 0..16 {
+            match node.get("$ref").and_then(Value::as_str) {
+                Some(r) if r.starts_with('#') => match self.schema.pointer(&r[1..]) {
+                    Some(target) => node = target,
+                    None => break,
+                },
+                _ => break,
+            }
+        }
+        node
+    }
+
+    fn child<'a>(&'a self, node: &'a Value, seg: &str) -> Option<&'a Value> {
+        if let Some(p) = node.get("properties").and_then(|p| p.get(seg)) {
+            return Some(self.deref(p));
+        }
+        if seg.parse::<usize>().is_ok() {
+            if let Some(items) = node.get("items") {
+                return Some(self.deref(items));
+            }
+        }
+        node.get("allOf")?.as_array()?.iter().find_map(|branch| {
+            let branch = self.deref(branch);
+            let then = branch.get("then").map(|t| self.deref(t)).unwrap_or(branch);
+            self.child(then, seg)
+        })
     }
 
     /// The schema object holding the failed keyword.
@@ -152,7 +242,9 @@ impl Compiled {
                 let missing = format!("{pointer}/{}", locate::escape(&name));
                 let target = locate::find(root, &pointer);
                 let span = match target {
-                    Some(t) => t.key_span.unwrap_or(t.node.span.start..t.node.span.start + 1),
+                    Some(t) => t
+                        .key_span
+                        .unwrap_or(t.node.span.start..t.node.span.start + 1),
                     None => 0..0,
                 };
                 Hit::new("SCHEMA002", span)
@@ -260,19 +352,63 @@ impl Compiled {
                 .arg("value", show(instance))
                 .arg("pattern", pattern.clone())
                 .at(&pointer),
-            ValidationErrorKind::Constant { expected_value } => {
-                Hit::new("SCHEMA013", span(&pointer))
-                    .arg("field", field.clone())
-                    .arg("value", show(instance))
-                    .arg("allowed", show(expected_value))
-                    .at(&pointer)
+            ValidationErrorKind::Not { schema } if conflict(schema).is_some() => {
+                // `"not": {"required": [a, b]}`: fields that must not be sent together;
+                // the label goes on the second key
+                let fields = conflict(schema).unwrap_or_default();
+                let last = fields.last().cloned().unwrap_or_default();
+                let ptr = format!("{pointer}/{}", locate::escape(&last));
+                let at = locate::find(root, &ptr)
+                    .and_then(|t| t.key_span)
+                    .unwrap_or_else(|| span(&pointer));
+                Hit::new("SCHEMA013", at)
+                    .arg("fields", fields.join(", "))
+                    .arg("parent", display_pointer(&pointer))
+                    .at(ptr)
             }
-            _ => Hit::new("SCHEMA014", span(&pointer))
-                .arg("field", field.clone())
+            other => Hit::new("SCHEMA014", span(&pointer))
+                .arg(
+                    "field",
+                    if field.is_empty() {
+                        "/".to_string()
+                    } else {
+                        field.clone()
+                    },
+                )
+                .arg("keyword", other.keyword().to_string())
                 .at(&pointer),
         };
         hits.push(hit);
     }
+}
+
+/// A missing field that an unknown key next to it was probably meant to be (`newcode` for
+/// `new_code`) is one mistake, reported once as the unknown key.
+fn drop_explained_missing(hits: &mut Vec<Hit>) {
+    let explained: Vec<String> = hits
+        .iter()
+        .filter(|h| h.code == "SCHEMA003")
+        .filter_map(|h| {
+            let suggestion = h.args.iter().find(|(n, _)| *n == "suggestion")?;
+            let crate::finding::Arg::Text(s) = &suggestion.1 else {
+                return None;
+            };
+            let parent = &h.pointer[..h.pointer.rfind('/')?];
+            Some(format!("{parent}/{}", locate::escape(s)))
+        })
+        .collect();
+    hits.retain(|h| !(h.code == "SCHEMA002" && explained.contains(&h.pointer)));
+}
+
+/// The field names of a `{"required": [..]}` schema used under `not`.
+fn conflict(schema: &Value) -> Option<Vec<String>> {
+    let req = schema.get("required")?.as_array()?;
+    (schema.as_object()?.len() == 1 && req.len() >= 2).then(|| {
+        req.iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect()
+    })
 }
 
 /// A type mismatch, told as the mistake people actually make.
@@ -296,19 +432,33 @@ fn type_hit(expected: &Value, instance: &Value, field: &str) -> Hit {
         "array" => "array",
         _ => "null",
     };
-    let mk = |code| Hit::new(code, 0..0).arg("field", field).arg("value", show(instance));
+    let mk = |code| {
+        Hit::new(code, 0..0)
+            .arg("field", field)
+            .arg("value", show(instance))
+    };
     match instance {
         Value::Null => mk("TYPE004").term("expected", first),
         Value::String(s) if (wants("integer") || wants("number")) && is_integer_text(s) => {
             mk("TYPE001").arg("number", s.trim())
         }
         Value::String(s)
-            if wants("boolean") && matches!(s.trim().to_ascii_lowercase().as_str(), "true" | "false") =>
+            if wants("boolean")
+                && matches!(s.trim().to_ascii_lowercase().as_str(), "true" | "false") =>
         {
             mk("TYPE003").arg("bool", s.trim().to_ascii_lowercase())
         }
-        Value::Number(n) if wants("boolean") && (n.as_u64() == Some(0) || n.as_u64() == Some(1)) => {
-            mk("TYPE003").arg("bool", if n.as_u64() == Some(1) { "true" } else { "false" })
+        Value::Number(n)
+            if wants("boolean") && (n.as_u64() == Some(0) || n.as_u64() == Some(1)) =>
+        {
+            mk("TYPE003").arg(
+                "bool",
+                if n.as_u64() == Some(1) {
+                    "true"
+                } else {
+                    "false"
+                },
+            )
         }
         Value::Number(n) if wants("string") => mk("TYPE002").arg("quoted", format!("\"{n}\"")),
         Value::Number(n) if wants("integer") && n.is_f64() => {

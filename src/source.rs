@@ -167,21 +167,32 @@ fn decode(bytes: &[u8], hits: &mut Vec<Hit>) -> String {
     match std::str::from_utf8(bytes) {
         Ok(s) => s.to_string(),
         Err(_) => {
+            // one finding per run of bad bytes: GBK text decodes as bad bytes with stray
+            // valid non-ASCII ones between them
             let mut out = String::with_capacity(bytes.len() + 16);
-            let mut shown = 0;
+            let mut run: Option<(usize, Vec<u8>)> = None;
+            let mut flush = |run: &mut Option<(usize, Vec<u8>)>, end: usize| {
+                if let Some((at, bad)) = run.take() {
+                    if hits.len() < 20 {
+                        let hex: Vec<String> =
+                            bad.iter().take(12).map(|b| format!("{b:02X}")).collect();
+                        hits.push(Hit::new("JSON011", at..end).arg("bytes", hex.join(" ")));
+                    }
+                }
+            };
             for chunk in bytes.utf8_chunks() {
+                if chunk.valid().bytes().any(|b| b.is_ascii()) {
+                    flush(&mut run, out.len());
+                }
                 out.push_str(chunk.valid());
                 let bad = chunk.invalid();
                 if !bad.is_empty() {
-                    let at = out.len();
+                    let r = run.get_or_insert_with(|| (out.len(), Vec::new()));
+                    r.1.extend_from_slice(bad);
                     out.push('\u{fffd}');
-                    if shown < 20 {
-                        let hex: Vec<String> = bad.iter().map(|b| format!("{b:02X}")).collect();
-                        hits.push(Hit::new("JSON011", at..at + 3).arg("bytes", hex.join(" ")));
-                        shown += 1;
-                    }
                 }
             }
+            flush(&mut run, out.len());
             out
         }
     }

@@ -45,7 +45,11 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         let n = normalize(c);
         let d = if n == w { 0 } else { distance(&w, &n) };
         // a prefix ("Color01" for "Color010") is a likely truncation
-        let d = if d > 0 && n.starts_with(&w) && w.len() + 2 >= n.len() { 1 } else { d };
+        let d = if d > 0 && n.starts_with(&w) && w.len() + 2 >= n.len() {
+            1
+        } else {
+            d
+        };
         if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c));
         }
@@ -59,18 +63,31 @@ mod tests {
 
     #[test]
     fn finds_the_documented_typos() {
-        let keys = ["least_money_to_use_bonus", "max_reduce_bonus", "cost_bonus_unit"];
+        let keys = [
+            "least_money_to_use_bonus",
+            "max_reduce_bonus",
+            "cost_bonus_unit",
+        ];
         assert_eq!(
             closest("least_moneyto_use_bonus", keys).as_deref(),
             Some("least_money_to_use_bonus")
         );
-        assert_eq!(closest("newcode", ["new_code", "code", "card_id"]).as_deref(), Some("new_code"));
         assert_eq!(
-            closest("DATE_TYPE_FIX _TIME_RANGE", ["DATE_TYPE_FIX_TIME_RANGE", "DATE_TYPE_FIX_TERM"])
-                .as_deref(),
+            closest("newcode", ["new_code", "code", "card_id"]).as_deref(),
+            Some("new_code")
+        );
+        assert_eq!(
+            closest(
+                "DATE_TYPE_FIX _TIME_RANGE",
+                ["DATE_TYPE_FIX_TIME_RANGE", "DATE_TYPE_FIX_TERM"]
+            )
+            .as_deref(),
             Some("DATE_TYPE_FIX_TIME_RANGE")
         );
-        assert_eq!(closest("Color01", ["Color010", "Color020"]).as_deref(), Some("Color010"));
+        assert_eq!(
+            closest("Color01", ["Color010", "Color020"]).as_deref(),
+            Some("Color010")
+        );
         assert_eq!(closest("zzzzzz", ["card_id"]), None);
     }
 }

@@ -45,11 +45,14 @@ impl Diagnostic for FileDiag {
         Some(&self.src)
     }
     fn severity(&self) -> Option<miette::Severity> {
-        self.items.iter().map(|i| i.severity).max_by_key(|s| match s {
-            miette::Severity::Advice => 0,
-            miette::Severity::Warning => 1,
-            miette::Severity::Error => 2,
-        })
+        self.items
+            .iter()
+            .map(|i| i.severity)
+            .max_by_key(|s| match s {
+                miette::Severity::Advice => 0,
+                miette::Severity::Warning => 1,
+                miette::Severity::Error => 2,
+            })
     }
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
         Some(Box::new(self.items.iter().map(|d| d as &dyn Diagnostic)))
@@ -94,7 +97,14 @@ fn severity(s: Severity) -> miette::Severity {
 fn words(lang: Lang) -> [&'static str; 6] {
     match lang {
         Lang::Zh => ["个错误", "个警告", "条提示", "原因", "修复", "无问题"],
-        Lang::En => [" error(s)", " warning(s)", " note(s)", "why", "fix", "no problems"],
+        Lang::En => [
+            " error(s)",
+            " warning(s)",
+            " note(s)",
+            "why",
+            "fix",
+            "no problems",
+        ],
     }
 }
 
@@ -116,8 +126,9 @@ fn counts(lang: Lang, e: usize, w: usize, i: usize) -> String {
 
 fn finding_diag(f: &Finding, lang: Lang) -> FindingDiag {
     let wd = words(lang);
+    // the title says what is wrong; the label at the spot says what to do
     let mut labels = vec![LabeledSpan::new_primary_with_span(
-        Some(f.message.clone()),
+        Some(format!("{}: {}", wd[4], f.help)),
         f.span.clone(),
     )];
     for r in &f.related {
@@ -135,7 +146,7 @@ fn finding_diag(f: &Finding, lang: Lang) -> FindingDiag {
         title: format!("{}:{} {}{at}", f.line, f.column, f.message),
         code: f.code.clone(),
         severity: severity(f.severity),
-        help: format!("{}: {}\n{}: {}", wd[3], f.explanation, wd[4], f.help),
+        help: format!("{}: {}", wd[3], f.explanation),
         labels,
     }
 }
@@ -155,8 +166,11 @@ fn file_diag(r: &Report, lang: Lang) -> FileDiag {
     );
     FileDiag {
         title,
-        src: NamedSource::new(&r.source.path, crate::redact::mask(&r.source.text).into_owned())
-            .with_language("json"),
+        src: NamedSource::new(
+            &r.source.path,
+            crate::redact::mask(&r.source.text).into_owned(),
+        )
+        .with_language("json"),
         items: r.findings.iter().map(|f| finding_diag(f, lang)).collect(),
     }
 }
@@ -173,7 +187,8 @@ pub fn render_report(r: &Report, style: &Style) -> String {
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_links(false)
         .with_width(style.width)
-        .with_context_lines(1);
+        .with_context_lines(1)
+        .with_show_related_as_nested(true);
     let mut out = String::new();
     handler
         .render_report(&mut out, &file_diag(r, style.lang))

@@ -22,9 +22,9 @@ pub fn list(lang: Lang) -> String {
 /// A template with its placeholders shown as `…` (for listings).
 fn strip_placeholders(t: &str) -> String {
     let names = registry::placeholders(t);
-    let args: Vec<(&'static str, Arg)> = names
+    let args: Vec<(&str, Arg)> = names
         .iter()
-        .map(|n| (&*Box::leak(n.clone().into_boxed_str()), Arg::Text("…".into())))
+        .map(|n| (n.as_str(), Arg::Text("…".into())))
         .collect();
     render(t, &args, Lang::En)
 }
@@ -54,10 +54,18 @@ pub fn explain(key: &str, lang: Lang) -> Option<String> {
     );
     if !rule.errcodes.is_empty() {
         let codes: Vec<String> = rule.errcodes.iter().map(i64::to_string).collect();
-        out.push_str(&format!("{}: {}\n", heading("doc.errcodes"), codes.join(", ")));
+        out.push_str(&format!(
+            "{}: {}\n",
+            heading("doc.errcodes"),
+            codes.join(", ")
+        ));
     }
     if !rule.symptoms.is_empty() {
-        out.push_str(&format!("{}: {}\n", heading("doc.symptoms"), rule.symptoms.join(" / ")));
+        out.push_str(&format!(
+            "{}: {}\n",
+            heading("doc.symptoms"),
+            rule.symptoms.join(" / ")
+        ));
     }
     if let Some((name, endpoint, bytes)) = example(rule) {
         let options = Options {
@@ -134,4 +142,57 @@ pub fn lint_error(e: &LintError, lang: Lang) -> String {
             ],
         ),
     }
+}
+
+/// docs/rules.md, generated from the TOMLs (a test keeps the committed file current).
+pub fn markdown() -> String {
+    let mut out = String::from(
+        "# cardlint rules\n\nGenerated from `rules/*.toml` by `CARDLINT_UPDATE_DOCS=1 cargo test --test meta`; \
+         do not edit by hand. `cardlint explain CODE` shows the same text with an example.\n\n\
+         | code | name | severity | errcodes | what (en) | 问题 (zh) |\n|---|---|---|---|---|---|\n",
+    );
+    let codes = |r: &Rule| {
+        r.errcodes
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let cell = |s: String| s.replace('|', "\\|");
+    for r in registry::all() {
+        out.push_str(&format!(
+            "| [{}](#{}) | {} | {} | {} | {} | {} |\n",
+            r.code,
+            r.code.to_ascii_lowercase(),
+            r.name,
+            r.severity.as_str(),
+            codes(r),
+            cell(strip_placeholders(&r.en.message)),
+            cell(strip_placeholders(&r.zh.message)),
+        ));
+    }
+    for r in registry::all() {
+        out.push_str(&format!(
+            "\n## {}\n\n`{}` · {}",
+            r.code,
+            r.name,
+            r.severity.as_str()
+        ));
+        if !r.errcodes.is_empty() {
+            out.push_str(&format!(" · errcodes {}", codes(r)));
+        }
+        out.push('\n');
+        if !r.symptoms.is_empty() {
+            out.push_str(&format!("\nSymptoms / 现象: {}\n", r.symptoms.join(" / ")));
+        }
+        for (label, t) in [("en", &r.en), ("zh", &r.zh)] {
+            out.push_str(&format!(
+                "\n**{label}** — {}\n\n- why: {}\n- fix: {}\n",
+                strip_placeholders(&t.message),
+                strip_placeholders(&t.why),
+                strip_placeholders(&t.help)
+            ));
+        }
+    }
+    out
 }

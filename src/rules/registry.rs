@@ -97,7 +97,8 @@ fn registry() -> &'static Registry {
         let mut terms = None;
         for (stem, text) in RULE_FILES {
             if *stem == "terms" {
-                terms = Some(toml::from_str(text).unwrap_or_else(|e| panic!("rules/terms.toml: {e}")));
+                terms =
+                    Some(toml::from_str(text).unwrap_or_else(|e| panic!("rules/terms.toml: {e}")));
                 continue;
             }
             let rule: Rule =
@@ -150,7 +151,7 @@ pub fn term_keys() -> Vec<(String, bool)> {
 
 /// Renders `{name}` placeholders and `{?name:text}` sections, which appear only when the
 /// argument `name` is present.
-pub fn render(template: &str, args: &[(&'static str, Arg)], lang: Lang) -> String {
+pub fn render(template: &str, args: &[(&str, Arg)], lang: Lang) -> String {
     let value = |name: &str| -> Option<String> {
         args.iter().find(|(n, _)| *n == name).map(|(_, a)| match a {
             Arg::Text(s) => s.clone(),

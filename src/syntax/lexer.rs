@@ -30,6 +30,8 @@ pub struct Lexer<'a> {
     pos: usize,
     end: usize,
     pub hits: Vec<Hit>,
+    /// Tokens recovered from inside a broken one, handed out before reading on.
+    queue: Vec<Token>,
 }
 
 /// Full-width or typographic characters that people use in place of JSON structure.
@@ -62,6 +64,7 @@ impl<'a> Lexer<'a> {
             pos: start,
             end,
             hits: Vec::new(),
+            queue: Vec::new(),
         }
     }
 
@@ -74,6 +77,9 @@ impl<'a> Lexer<'a> {
     }
 
     pub fn next_token(&mut self) -> Token {
+        if let Some(t) = self.queue.pop() {
+            return t;
+        }
         loop {
             let start = self.pos;
             let Some(c) = self.peek_char() else {
@@ -258,22 +264,18 @@ impl<'a> Lexer<'a> {
         let mut string_hits = Vec::new();
         loop {
             let Some(c) = self.char_at(p) else {
-                // unterminated: end the string at its first raw line break if it has one,
-                // so the rest of the file can still be read
-                let (stop, keep) = first_newline.unwrap_or((self.end, out.len()));
-                out.truncate(keep);
-                string_hits.retain(|h: &Hit| h.span.start < stop);
-                self.hits.append(&mut string_hits);
-                self.hits.push(Hit::new("JSON019", start..start + open.len_utf8()));
-                self.pos = stop;
-                return Token {
-                    tok: Tok::Str(out),
-                    span: start..stop,
-                };
+                return self.unterminated(start, open, out, first_newline, string_hits);
             };
             let at = p;
             p += c.len_utf8();
             if closers.contains(&c) {
+                // a quote that opens the next key (`"a,\n  "next": 1`) means this string
+                // lost its closing quote at the line break
+                let next = self.char_at(p);
+                if first_newline.is_some() && next.is_some_and(|n| n.is_alphanumeric() || n == '_')
+                {
+                    return self.unterminated(start, open, out, first_newline, string_hits);
+                }
                 break;
             }
             match c {
@@ -337,6 +339,41 @@ impl<'a> Lexer<'a> {
         Token {
             tok: Tok::Str(out),
             span: start..p,
+        }
+    }
+
+    /// A string without its closing quote: end it at its first raw line break if it has one,
+    /// so the rest of the file can still be read; a comma just before the break is taken as
+    /// the separator it was meant to be.
+    fn unterminated(
+        &mut self,
+        start: usize,
+        open: char,
+        mut out: String,
+        first_newline: Option<(usize, usize)>,
+        mut string_hits: Vec<Hit>,
+    ) -> Token {
+        let (stop, keep) = first_newline.unwrap_or((self.end, out.len()));
+        out.truncate(keep);
+        string_hits.retain(|h: &Hit| h.span.start < stop);
+        self.hits.append(&mut string_hits);
+        self.hits
+            .push(Hit::new("JSON019", start..start + open.len_utf8()));
+        let mut end = stop;
+        let trimmed = out.trim_end();
+        if first_newline.is_some() && trimmed.ends_with(',') {
+            let comma_at = self.text[..stop].rfind(',').unwrap_or(stop);
+            out.truncate(trimmed.len() - 1);
+            self.queue.push(Token {
+                tok: Tok::Comma,
+                span: comma_at..comma_at + 1,
+            });
+            end = comma_at;
+        }
+        self.pos = stop;
+        Token {
+            tok: Tok::Str(out),
+            span: start..end,
         }
     }
 

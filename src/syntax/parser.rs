@@ -26,6 +26,8 @@ struct Parser<'a> {
     /// End of the last token consumed, where a missing comma belongs.
     last_end: usize,
     path: Vec<String>,
+    /// The closing bracket each open container waits for, innermost last.
+    closers: Vec<Tok>,
     hits: Vec<Hit>,
 }
 
@@ -35,6 +37,7 @@ pub fn parse(text: &str, start: usize, end: usize) -> Result<Parsed, TooDeep> {
         peeked: None,
         last_end: start,
         path: Vec::new(),
+        closers: Vec::new(),
         hits: Vec::new(),
     };
     let root = if p.peek().tok == Tok::Eof {
@@ -45,13 +48,9 @@ pub fn parse(text: &str, start: usize, end: usize) -> Result<Parsed, TooDeep> {
         p.value(0)?
     };
     // anything after the root value: a second object, a `;`, a stray bracket
-    loop {
-        let t = p.bump();
-        if t.tok == Tok::Eof {
-            break;
-        }
+    let t = p.bump();
+    if t.tok != Tok::Eof {
         p.hits.push(Hit::new("JSON022", t.span.start..end));
-        break;
     }
     let mut hits = p.lexer.hits;
     hits.append(&mut p.hits);
@@ -108,6 +107,26 @@ impl Parser<'_> {
         crate::locate::pointer_of(&self.path)
     }
 
+    /// Whether a container further out is waiting for this closer: then the current one was
+    /// never closed, and the closer belongs to the outer one.
+    fn closes_outer(&self, closer: &Tok) -> bool {
+        let n = self.closers.len();
+        n >= 2 && self.closers[..n - 1].contains(closer)
+    }
+
+    fn unclosed(&mut self, open: Span, o: &str, c: &str, kind: Kind) -> Node {
+        self.closers.pop();
+        self.report(
+            Hit::new("JSON018", open.clone())
+                .arg("open", o)
+                .arg("close", c),
+        );
+        Node {
+            kind,
+            span: open.start..self.last_end,
+        }
+    }
+
     fn report(&mut self, hit: Hit) {
         let ptr = self.pointer();
         self.hits.push(hit.at(ptr));
@@ -121,8 +140,14 @@ impl Parser<'_> {
         }
         let t = self.bump();
         let kind = match t.tok {
-            Tok::LBrace => return self.object(t.span, depth).map(Some),
-            Tok::LBracket => return self.array(t.span, depth).map(Some),
+            Tok::LBrace => {
+                self.closers.push(Tok::RBrace);
+                return self.object(t.span, depth).map(Some);
+            }
+            Tok::LBracket => {
+                self.closers.push(Tok::RBracket);
+                return self.array(t.span, depth).map(Some);
+            }
             Tok::Str(s) => Kind::String(s),
             Tok::Num(n) => Kind::Number(n),
             Tok::Word(w) => self.word_value(w, t.span.clone()),
@@ -150,7 +175,9 @@ impl Parser<'_> {
                     kind
                 }
                 None => {
-                    self.report(Hit::new("JSON017", span).arg("value", super::lexer::preview(&w, 32)));
+                    self.report(
+                        Hit::new("JSON017", span).arg("value", super::lexer::preview(&w, 32)),
+                    );
                     Kind::String(w)
                 }
             },
@@ -164,11 +191,16 @@ impl Parser<'_> {
         loop {
             let t = self.peek().clone();
             match t.tok {
-                Tok::RBrace | Tok::RBracket => {
-                    let t = self.bump();
-                    if t.tok == Tok::RBracket {
-                        self.report(Hit::new("JSON012", t.span.clone()).arg("found", "]"));
+                Tok::RBracket => {
+                    if self.closes_outer(&Tok::RBracket) {
+                        return Ok(self.unclosed(open, "{", "}", Kind::Object(members)));
                     }
+                    let t = self.bump();
+                    self.report(Hit::new("JSON012", t.span).arg("found", "]"));
+                }
+                Tok::RBrace => {
+                    let t = self.bump();
+                    self.closers.pop();
                     if let Some(c) = comma.take() {
                         self.report(Hit::new("JSON001", c));
                     }
@@ -177,13 +209,7 @@ impl Parser<'_> {
                         span: open.start..t.span.end,
                     });
                 }
-                Tok::Eof => {
-                    self.report(Hit::new("JSON018", open.clone()).arg("open", "{").arg("close", "}"));
-                    return Ok(Node {
-                        kind: Kind::Object(members),
-                        span: open.start..self.last_end,
-                    });
-                }
+                Tok::Eof => return Ok(self.unclosed(open, "{", "}", Kind::Object(members))),
                 Tok::Comma => {
                     let t = self.bump();
                     if comma.is_some() || members.is_empty() {
@@ -201,11 +227,16 @@ impl Parser<'_> {
                     let key = match t.tok {
                         Tok::Str(s) => s,
                         Tok::Word(w) => {
-                            self.report(Hit::new("JSON014", t.span.clone()).arg("key", super::lexer::preview(&w, 32)));
+                            self.report(
+                                Hit::new("JSON014", t.span.clone())
+                                    .arg("key", super::lexer::preview(&w, 32)),
+                            );
                             w
                         }
                         Tok::Num(n) => {
-                            self.report(Hit::new("JSON014", t.span.clone()).arg("key", n.to_string()));
+                            self.report(
+                                Hit::new("JSON014", t.span.clone()).arg("key", n.to_string()),
+                            );
                             n.to_string()
                         }
                         _ => unreachable!("matched above"),
@@ -254,7 +285,11 @@ impl Parser<'_> {
         if let Some(value) = value {
             if let Some(first) = members.iter().find(|m| m.key == key) {
                 let first_span = first.key_span.clone();
-                self.report(Hit::new("JSON008", key_span.clone()).arg("key", key.clone()).related(first_span));
+                self.report(
+                    Hit::new("JSON008", key_span.clone())
+                        .arg("key", key.clone())
+                        .related(first_span),
+                );
             }
             members.push(Member {
                 key,
@@ -273,11 +308,16 @@ impl Parser<'_> {
         loop {
             let t = self.peek().clone();
             match t.tok {
-                Tok::RBracket | Tok::RBrace => {
-                    let t = self.bump();
-                    if t.tok == Tok::RBrace {
-                        self.report(Hit::new("JSON012", t.span.clone()).arg("found", "}"));
+                Tok::RBrace => {
+                    if self.closes_outer(&Tok::RBrace) {
+                        return Ok(self.unclosed(open, "[", "]", Kind::Array(items)));
                     }
+                    let t = self.bump();
+                    self.report(Hit::new("JSON012", t.span).arg("found", "}"));
+                }
+                Tok::RBracket => {
+                    let t = self.bump();
+                    self.closers.pop();
                     if let Some(c) = comma.take() {
                         self.report(Hit::new("JSON001", c));
                     }
@@ -286,13 +326,7 @@ impl Parser<'_> {
                         span: open.start..t.span.end,
                     });
                 }
-                Tok::Eof => {
-                    self.report(Hit::new("JSON018", open.clone()).arg("open", "[").arg("close", "]"));
-                    return Ok(Node {
-                        kind: Kind::Array(items),
-                        span: open.start..self.last_end,
-                    });
-                }
+                Tok::Eof => return Ok(self.unclosed(open, "[", "]", Kind::Array(items))),
                 Tok::Comma => {
                     let t = self.bump();
                     if comma.is_some() || items.is_empty() {

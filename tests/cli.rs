@@ -1,0 +1,366 @@
+//! The command-line contract: exit codes 0/1/2, the JSON document's shape, stdin,
+//! directories, languages, and hostile input that must end in findings or a clean exit 2.
+
+mod common;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn cardlint() -> Command {
+    let mut c = Command::cargo_bin("cardlint").unwrap();
+    c.env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES");
+    c.current_dir(common::root());
+    c
+}
+
+fn json_of(out: &[u8]) -> Value {
+    serde_json::from_slice(out)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(out)))
+}
+
+const CASH: &str = r#"{"card":{"card_type":"CASH","cash":{"base_info":{"logo_url":"http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFNjakmxibMLGWpXrEXB33367o7zHN0CwngnQY7zb7g/0","code_type":"CODE_TYPE_QRCODE","brand_name":"微信餐厅","title":"10元代金券","color":"Color010","notice":"使用时向服务员出示此券","description":"不可与其他优惠同享","date_info":{"type":"DATE_TYPE_FIX_TERM","fixed_term":30,"fixed_begin_term":0},"sku":{"quantity":"100"}},"least_cost":"1000","reduce_cost":100}}}"#;
+
+#[test]
+fn quoted_integers_in_a_cash_card_point_at_the_quoted_values() {
+    let out = cardlint()
+        .args(["check", "--format", "json", "-"])
+        .write_stdin(CASH)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let doc = json_of(&out);
+    let findings = doc["files"][0]["findings"].as_array().unwrap();
+    for (pointer, needle) in [
+        ("/card/cash/base_info/sku/quantity", r#""100""#),
+        ("/card/cash/least_cost", r#""1000""#),
+    ] {
+        let f = findings
+            .iter()
+            .find(|f| f["pointer"] == pointer)
+            .unwrap_or_else(|| panic!("no finding at {pointer}: {findings:#?}"));
+        assert_eq!(f["severity"], "error");
+        assert_eq!(f["code"], "TYPE001");
+        // the column is that of the quoted value, counted in code points
+        let key = pointer.rsplit('/').next().unwrap();
+        let byte = CASH.find(&format!("\"{key}\":{needle}")).unwrap() + key.len() + 3;
+        let col = CASH[..byte].chars().count() + 1;
+        assert_eq!(f["line"], 1);
+        assert_eq!(f["column"], col, "{pointer}");
+        assert_eq!(f["end_column"], col + needle.chars().count(), "{pointer}");
+    }
+    assert_eq!(doc["files"][0]["endpoint"], "card/create");
+}
+
+#[test]
+fn json_document_has_the_documented_shape() {
+    let out = cardlint()
+        .args([
+            "check",
+            "-f",
+            "json",
+            "fixtures/JSON001/invalid.json",
+            "fixtures/JSON001/valid.json",
+            "-e",
+            "card/code/get",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let doc = json_of(&out);
+    assert_eq!(doc["version"], 1);
+    let files = doc["files"].as_array().unwrap();
+    assert_eq!(files.len(), 2);
+    for key in ["path", "endpoint", "findings"] {
+        assert!(files[0].get(key).is_some(), "file entry lacks {key}");
+    }
+    let f = &files[0]["findings"][0];
+    for key in [
+        "code",
+        "name",
+        "severity",
+        "pointer",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "message",
+        "explanation",
+        "help",
+        "errcodes",
+    ] {
+        assert!(f.get(key).is_some(), "finding lacks {key}");
+    }
+    assert_eq!(f["errcodes"], serde_json::json!([47001]));
+    let s = &doc["summary"];
+    assert_eq!(
+        (s["files"].as_u64(), s["errors"].as_u64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(
+        (s["warnings"].as_u64(), s["infos"].as_u64()),
+        (Some(0), Some(0))
+    );
+}
+
+#[test]
+fn exit_codes() {
+    cardlint()
+        .args([
+            "check",
+            "-e",
+            "card/code/get",
+            "fixtures/JSON001/valid.json",
+        ])
+        .assert()
+        .code(0);
+    cardlint()
+        .args([
+            "check",
+            "-e",
+            "card/code/get",
+            "fixtures/JSON001/invalid.json",
+        ])
+        .assert()
+        .code(1);
+    cardlint()
+        .args(["check", "does/not/exist.json"])
+        .assert()
+        .code(2);
+    cardlint()
+        .args(["check", "-e", "card/creat", "fixtures/JSON001/valid.json"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("card/create"));
+    cardlint()
+        .args(["check", "--no-such-flag", "x"])
+        .assert()
+        .code(2);
+    cardlint().args(["explain", "NOPE999"]).assert().code(2);
+    // a warning alone does not fail the run
+    cardlint()
+        .args([
+            "check",
+            "-e",
+            "card/code/unavailable",
+            "fixtures/JSON009/invalid.json",
+        ])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn directories_are_walked_in_sorted_order() {
+    let out = cardlint()
+        .args([
+            "check",
+            "-f",
+            "json",
+            "-e",
+            "card/code/get",
+            "fixtures/JSON001",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let doc = json_of(&out);
+    let paths: Vec<&str> = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    let mut sorted = paths.clone();
+    sorted.sort();
+    assert_eq!(paths, sorted);
+    assert_eq!(paths.len(), 4, "{paths:?}");
+}
+
+#[test]
+fn language_follows_flag_then_lang() {
+    let zh = cardlint()
+        .env("LANG", "zh_CN.UTF-8")
+        .args([
+            "check",
+            "-f",
+            "json",
+            "-e",
+            "card/code/get",
+            "fixtures/JSON001/invalid.json",
+        ])
+        .output()
+        .unwrap();
+    assert!(json_of(&zh.stdout)["files"][0]["findings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("逗号"));
+    let en = cardlint()
+        .env("LANG", "zh_CN.UTF-8")
+        .args([
+            "--lang",
+            "en",
+            "check",
+            "-f",
+            "json",
+            "-e",
+            "card/code/get",
+            "fixtures/JSON001/invalid.json",
+        ])
+        .output()
+        .unwrap();
+    assert!(json_of(&en.stdout)["files"][0]["findings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("comma"));
+}
+
+#[test]
+fn human_output_has_no_color_or_links_when_piped() {
+    let out = cardlint()
+        .args([
+            "check",
+            "-e",
+            "card/code/get",
+            "fixtures/JSON001/invalid-three-problems.json",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(!text.contains('\u{1b}'), "escape sequences in piped output");
+    assert!(text.contains("JSON002") && text.contains("JSON007") && text.contains("JSON001"));
+}
+
+#[test]
+fn http_files_take_the_endpoint_from_the_request_line_and_hide_the_token() {
+    let dir = tempdir();
+    let path = dir.join("req.http");
+    std::fs::write(
+        &path,
+        "POST https://api.weixin.qq.com/card/code/get?access_token=SECRET_TOKEN_123\nContent-Type: application/json\n\n{\"code\": 1434008071}\n",
+    )
+    .unwrap();
+    for format in ["json", "human"] {
+        let out = cardlint()
+            .args(["check", "-f", format])
+            .arg(&path)
+            .assert()
+            .code(1)
+            .get_output()
+            .clone();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            !text.contains("SECRET_TOKEN_123"),
+            "token leaked in {format}: {text}"
+        );
+        if format == "json" {
+            let doc = json_of(&out.stdout);
+            assert_eq!(doc["files"][0]["endpoint"], "card/code/get");
+            let f = &doc["files"][0]["findings"][0];
+            assert_eq!(
+                (f["code"].as_str(), f["line"].as_u64(), f["column"].as_u64()),
+                (Some("TYPE002"), Some(4), Some(10))
+            );
+        }
+    }
+}
+
+fn tempdir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "cardlint-test-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn run_bytes(bytes: Vec<u8>) -> (i32, String, String) {
+    let out = cardlint()
+        .args(["check", "-f", "json", "-"])
+        .write_stdin(bytes)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn hostile_input_gives_findings_or_a_clean_exit_2() {
+    // empty input: a finding (44002), not a crash
+    let (code, out, _) = run_bytes(Vec::new());
+    assert_eq!(code, 1);
+    assert!(out.contains("JSON013"));
+    // binary junk
+    let junk: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
+    let (code, _, err) = run_bytes(junk);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("binary"), "{err}");
+    // invalid UTF-8 inside an otherwise fine payload: a positioned finding
+    let (code, out, _) = run_bytes(b"{\"card_id\": \"p\xff\xfe\"}".to_vec());
+    assert_eq!(code, 1);
+    assert!(out.contains("JSON011"));
+    // 100 000 nested arrays: refused with exit 2 and a position, without overflowing the stack
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let (code, _, err) = run_bytes(deep.into_bytes());
+    assert_eq!(code, 2);
+    assert!(err.contains("nested deeper"), "{err}");
+    // a 50 MB payload: one huge string value in a known endpoint
+    let mut big = String::from("{\"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"code\": \"");
+    big.push_str(&"9".repeat(50 * 1024 * 1024));
+    big.push_str("\"}");
+    let (code, out, err) = run_bytes(big.into_bytes());
+    assert!(code == 1 || code == 2, "{err}");
+    if code == 1 {
+        assert!(out.contains("\"findings\""));
+    }
+    // over the size limit: refused before reading it all
+    let out = cardlint()
+        .args(["check", "--max-bytes", "1000", "-"])
+        .write_stdin(vec![b' '; 5000])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn rules_and_explain() {
+    let out = cardlint()
+        .args(["rules"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("JSON001") && text.contains("trailing-comma"));
+    let out = cardlint()
+        .args(["--lang", "zh", "explain", "trailing-comma"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.contains("JSON001") && text.contains("逗号") && text.contains("4:25"),
+        "{text}"
+    );
+}

@@ -1,0 +1,88 @@
+//! Every endpoint has a schema that compiles and a correct example in
+//! `fixtures/endpoints/<endpoint>/valid*.json` that lints without errors (card/create: one per
+//! card type); shape inference finds the same endpoint whenever it names one.
+
+mod common;
+
+use cardlint::endpoint::{self, Detected};
+use cardlint::{Lang, Severity};
+
+#[test]
+fn every_endpoint_has_a_schema_and_a_clean_example() {
+    let mut problems = Vec::new();
+    for name in endpoint::ENDPOINTS {
+        if cardlint::schema::compile(name).is_none() {
+            problems.push(format!("{name}: no schema"));
+            continue;
+        }
+        let dir = common::root()
+            .join("fixtures/endpoints")
+            .join(name.replace('/', "."));
+        let files = if dir.is_dir() {
+            common::files_with_prefix(&dir, "valid")
+        } else {
+            Vec::new()
+        };
+        if files.is_empty() {
+            problems.push(format!("{name}: no valid example in {}", dir.display()));
+        }
+        for file in files {
+            let report = common::lint_file(&file, Some(name.to_string()), Lang::En);
+            if !report.findings.is_empty() {
+                problems.push(format!(
+                    "{} is not clean:\n{}",
+                    file.display(),
+                    common::render(&report)
+                ));
+            }
+            let value: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+            match endpoint::detect(&value) {
+                Detected::One(e) if e != *name => {
+                    problems.push(format!("{}: inferred as {e}", file.display()))
+                }
+                Detected::Ambiguous(c) if !c.contains(name) => {
+                    problems.push(format!("{}: inferred as one of {c:?}", file.display()))
+                }
+                Detected::Unknown => {
+                    problems.push(format!("{}: shape not recognised", file.display()))
+                }
+                _ => {}
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn card_create_has_an_example_per_card_type() {
+    let dir = common::root().join("fixtures/endpoints/card.create");
+    for t in [
+        "groupon",
+        "cash",
+        "discount",
+        "gift",
+        "general_coupon",
+        "member_card",
+        "scenic_ticket",
+        "movie_ticket",
+        "boarding_pass",
+        "meeting_ticket",
+    ] {
+        let file = dir.join(format!("valid-{t}.json"));
+        let report = common::lint_file(&file, Some("card/create".into()), Lang::En);
+        assert!(
+            report
+                .findings
+                .iter()
+                .all(|f| f.severity != Severity::Error),
+            "{t}: {}",
+            common::render(&report)
+        );
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(
+            text.contains(&format!("\"card_type\": \"{}\"", t.to_uppercase())),
+            "{t}"
+        );
+    }
+}

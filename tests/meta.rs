@@ -1,0 +1,155 @@
+//! Registry invariants: every rule TOML is registered and complete in both languages, has
+//! fixtures, is emitted by the code, and docs/rules.md is current.
+
+mod common;
+
+use cardlint::rules::registry;
+use std::collections::BTreeSet;
+
+fn rule_files() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(common::root().join("rules"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".toml") && n != "terms.toml")
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn every_toml_is_registered_under_its_file_name() {
+    let files = rule_files();
+    assert_eq!(files.len(), registry::all().len());
+    for rule in registry::all() {
+        let expected = format!("{}-{}.toml", rule.code, rule.name);
+        assert!(files.contains(&expected), "{expected} missing");
+        let family_ok = [
+            "JSON", "SCHEMA", "TYPE", "EP", "CARD", "QR", "EXT", "CODE", "URL", "MEM",
+        ]
+        .iter()
+        .any(|f| {
+            rule.code.starts_with(f) && rule.code[f.len()..].chars().all(|c| c.is_ascii_digit())
+        });
+        assert!(family_ok, "{}: code must be FAMILY + digits", rule.code);
+        assert!(
+            rule.name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            "{}: name must be kebab-case",
+            rule.code
+        );
+    }
+}
+
+#[test]
+fn both_languages_are_complete_and_agree_on_placeholders() {
+    for rule in registry::all() {
+        let pairs = [
+            ("message", &rule.zh.message, &rule.en.message),
+            ("why", &rule.zh.why, &rule.en.why),
+            ("help", &rule.zh.help, &rule.en.help),
+        ];
+        for (field, zh, en) in pairs {
+            assert!(
+                !zh.trim().is_empty() && !en.trim().is_empty(),
+                "{} {field} empty",
+                rule.code
+            );
+            assert_eq!(
+                registry::placeholders(zh),
+                registry::placeholders(en),
+                "{} {field}: placeholders differ between zh and en",
+                rule.code
+            );
+            for text in [zh, en] {
+                assert!(
+                    !text.trim_end().ends_with(['.', '。']),
+                    "{} {field} ends with a period: {text}",
+                    rule.code
+                );
+                assert!(!text.contains("TODO"), "{} {field} has a TODO", rule.code);
+            }
+        }
+        assert_eq!(
+            rule.zh.related.is_some(),
+            rule.en.related.is_some(),
+            "{}",
+            rule.code
+        );
+        assert!(
+            ["syntax", "source", "schema", "endpoint"].contains(&rule.check.as_str())
+                || rule.check.starts_with("rules::"),
+            "{}: unknown check {}",
+            rule.code,
+            rule.check
+        );
+    }
+}
+
+#[test]
+fn terms_exist_in_both_languages() {
+    for (key, both) in registry::term_keys() {
+        assert!(both, "term {key} is missing in one language");
+    }
+}
+
+#[test]
+fn every_rule_has_valid_and_invalid_fixtures() {
+    for rule in registry::all() {
+        let dir = common::root().join("fixtures").join(&rule.code);
+        assert!(dir.is_dir(), "fixtures/{} missing", rule.code);
+        assert!(
+            !common::files_with_prefix(&dir, "valid").is_empty(),
+            "fixtures/{}/valid*.json missing",
+            rule.code
+        );
+        assert!(
+            !common::files_with_prefix(&dir, "invalid").is_empty(),
+            "fixtures/{}/invalid* missing",
+            rule.code
+        );
+    }
+}
+
+/// Rule codes written as string literals in src/: each must have a TOML, and each TOML must
+/// be emitted somewhere (no dead rules).
+#[test]
+fn emitted_codes_and_tomls_match() {
+    let re =
+        regex::Regex::new(r#""((?:JSON|SCHEMA|TYPE|EP|CARD|QR|EXT|CODE|URL|MEM)\d{3})""#).unwrap();
+    let mut used = BTreeSet::new();
+    let mut stack = vec![common::root().join("src")];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                let text = std::fs::read_to_string(&p).unwrap();
+                for c in re.captures_iter(&text) {
+                    used.insert(c[1].to_string());
+                }
+            }
+        }
+    }
+    let known: BTreeSet<String> = registry::all().iter().map(|r| r.code.clone()).collect();
+    let missing: Vec<_> = used.difference(&known).collect();
+    let dead: Vec<_> = known.difference(&used).collect();
+    assert!(missing.is_empty(), "emitted without a TOML: {missing:?}");
+    assert!(dead.is_empty(), "TOML never emitted: {dead:?}");
+}
+
+#[test]
+fn docs_rules_md_is_current() {
+    let path = common::root().join("docs/rules.md");
+    let fresh = cardlint::rules::docs::markdown();
+    if std::env::var_os("CARDLINT_UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &fresh).unwrap();
+    }
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        current == fresh,
+        "docs/rules.md is stale: run `CARDLINT_UPDATE_DOCS=1 cargo test --test meta`"
+    );
+}

@@ -1,0 +1,52 @@
+//! Every rule's fixtures: `valid*` files lint clean, `invalid*` files trigger the rule, and the
+//! findings of every invalid fixture are snapshotted in English and Chinese.
+
+mod common;
+
+use cardlint::Lang;
+
+#[test]
+fn rule_fixtures() {
+    let mut failures = Vec::new();
+    for dir in common::rule_fixture_dirs() {
+        let code = dir.file_name().unwrap().to_string_lossy().to_string();
+        let endpoint = common::endpoint_of(&dir);
+        for valid in common::files_with_prefix(&dir, "valid") {
+            let report = common::lint_file(&valid, endpoint.clone(), Lang::En);
+            if !report.findings.is_empty() {
+                failures.push(format!(
+                    "{} should be clean:\n{}",
+                    valid.display(),
+                    common::render(&report)
+                ));
+            }
+        }
+        let invalid = common::files_with_prefix(&dir, "invalid");
+        if invalid.is_empty() {
+            failures.push(format!("{code} has no invalid fixture"));
+        }
+        for file in invalid {
+            let en = common::lint_file(&file, endpoint.clone(), Lang::En);
+            if !en.findings.iter().any(|f| f.code == code) {
+                failures.push(format!(
+                    "{} should trigger {code}:\n{}",
+                    file.display(),
+                    common::render(&en)
+                ));
+                continue;
+            }
+            let zh = common::lint_file(&file, endpoint.clone(), Lang::Zh);
+            let stem = file.file_stem().unwrap().to_string_lossy().to_string();
+            let snapshot = format!(
+                "input {} (endpoint {})\n----\n{}\n----\n[en]\n{}[zh]\n{}",
+                en.source.path,
+                en.endpoint.unwrap_or("?"),
+                en.source.text.trim_end(),
+                common::render(&en),
+                common::render(&zh),
+            );
+            insta::assert_snapshot!(format!("{code}__{stem}"), snapshot);
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

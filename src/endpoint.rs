@@ -91,7 +91,9 @@ pub fn detect(value: &Value) -> Detected {
     if any(&["action_name", "action_info"]) {
         return One("card/qrcode/create");
     }
-    if any(&["cardList", "card_list"]) && !any(&["banner", "page_title", "scene"]) {
+    if any(&["cardList", "cardExt", "card_ext", "cardId"])
+        || (has("card_list") && !any(&["banner", "page_title", "scene"]))
+    {
         return One("wx.addCard");
     }
     if any(&["banner", "page_title", "scene", "card_list"]) {
@@ -125,7 +127,7 @@ pub fn detect(value: &Value) -> Detected {
     ]) {
         return One("card/boardingpass/checkin");
     }
-    if any(&["zone", "entrance", "begin_time", "end_time"]) {
+    if any(&["zone", "entrance"]) || (has("begin_time") && has("end_time")) {
         return One("card/meetingticket/updateuser");
     }
     if any(&[

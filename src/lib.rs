@@ -24,6 +24,7 @@ pub mod redact;
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub mod signature;
 pub mod source;
 pub mod suggest;
 pub mod syntax;
@@ -40,6 +41,12 @@ pub struct Options {
     /// An endpoint name such as `card/create`; `None` infers it.
     pub endpoint: Option<String>,
     pub lang: Option<Lang>,
+    /// Cards by card_id, for the cross-payload checks (`--card ID=PATH`).
+    pub cards: std::sync::Arc<rules::CardBook>,
+    /// Tickets and card_id for verifying card_ext signatures (`--api-ticket`).
+    pub signing: rules::Signing,
+    /// "Now" in Unix seconds for date checks; `None` is the system clock.
+    pub now: Option<i64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -80,6 +87,7 @@ pub fn lint(endpoint: Option<&str>, text: &str) -> Result<Report, LintError> {
     let options = Options {
         endpoint: endpoint.map(str::to_string),
         lang: Some(Lang::En),
+        ..Options::default()
     };
     lint_bytes(&options, "<input>", text.as_bytes())
 }
@@ -99,7 +107,30 @@ pub fn lint_bytes(options: &Options, path: &str, bytes: &[u8]) -> Result<Report,
     };
     let source = Source::from_bytes(path, bytes)?;
     let lang = options.lang.unwrap_or_else(Lang::from_env);
-    let (endpoint, hits) = analyse(&source, forced).map_err(|deep| {
+    let now = options.now.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0)
+    });
+    let env = Env {
+        forced,
+        now,
+        cards: &options.cards,
+        signing: &options.signing,
+    };
+    if rules::html::is_page(path) {
+        // a page or script: only its wx.addCard / wx.chooseCard calls are checked
+        let mut hits = source.hits.clone();
+        hits.extend(rules::html::scan(&source.text));
+        let findings = resolve(&source, hits, lang);
+        return Ok(Report {
+            source,
+            endpoint: Some("wx.addCard"),
+            findings,
+        });
+    }
+    let (endpoint, hits) = analyse(&source, &env).map_err(|deep| {
         let (line, column) = locate::LineIndex::new(&source.text).line_col(deep.offset);
         InputError::TooDeep {
             path: path.to_string(),
@@ -116,10 +147,38 @@ pub fn lint_bytes(options: &Options, path: &str, bytes: &[u8]) -> Result<Report,
     })
 }
 
+/// What the checks need besides the input itself.
+struct Env<'a> {
+    forced: Option<&'static str>,
+    now: i64,
+    cards: &'a rules::CardBook,
+    signing: &'a rules::Signing,
+}
+
+/// Checks a card page URL (`cardlint url`): `wechat_card_js=1`, a domain host, the port, the
+/// fragment. Positions are columns within the URL.
+pub fn lint_url(url: &str, lang: Lang) -> Report {
+    let source = Source {
+        path: url.to_string(),
+        text: url.to_string(),
+        body: 0..url.len(),
+        request: None,
+        hits: Vec::new(),
+    };
+    let hits = rules::url::check_page_url(url);
+    let findings = resolve(&source, hits, lang);
+    Report {
+        source,
+        endpoint: Some("url"),
+        findings,
+    }
+}
+
 fn analyse(
     source: &Source,
-    forced: Option<&'static str>,
+    env: &Env,
 ) -> Result<(Option<&'static str>, Vec<Hit>), syntax::parser::TooDeep> {
+    let forced = env.forced;
     let parsed = syntax::parser::parse(&source.text, source.body.start, source.body.end)?;
     let mut hits = source.hits.clone();
     hits.extend(parsed.hits);
@@ -147,10 +206,23 @@ fn analyse(
     };
     let chosen = match detected {
         endpoint::Detected::One(e) => {
-            if let Some(c) = schema::compiled(e) {
-                hits.extend(c.check(&value, &root, &source.text));
-            }
-            hits.extend(rules::run(e, &value, &root));
+            let mut found = match schema::compiled(e) {
+                Some(c) => c.check(&value, &root, &source.text),
+                None => Vec::new(),
+            };
+            let ctx = rules::Ctx {
+                endpoint: e,
+                value: &value,
+                root: &root,
+                text: &source.text,
+                now: env.now,
+                cards: env.cards,
+                signing: env.signing,
+            };
+            let out = rules::run(&ctx);
+            found.retain(|h| !out.explains(h.code, &h.pointer));
+            hits.extend(found);
+            hits.extend(out.hits);
             Some(e)
         }
         endpoint::Detected::Ambiguous(candidates) => {
@@ -181,8 +253,10 @@ fn common_hits(
     let Some(first) = per.pop() else {
         return Vec::new();
     };
+    // keys unknown to every candidate suggest yet another endpoint, not a mistake
     first
         .into_iter()
+        .filter(|h| h.code != "SCHEMA003")
         .filter(|h| {
             per.iter()
                 .all(|o| o.iter().any(|x| x.code == h.code && x.pointer == h.pointer))

@@ -70,6 +70,43 @@ pub fn nearest<'a>(root: &'a Node, pointer: &str) -> (Target<'a>, String) {
     )
 }
 
+/// The pointer of the innermost value whose span contains `offset` (for findings the lexer
+/// makes before the tree exists).
+pub fn pointer_at(root: &Node, offset: usize) -> String {
+    let mut segs: Vec<String> = Vec::new();
+    let mut node = root;
+    'down: loop {
+        match &node.kind {
+            Kind::Object(members) => {
+                for m in members.iter().rev() {
+                    let start = m.key_span.start;
+                    if (start..m.value.span.end.max(m.key_span.end)).contains(&offset) {
+                        segs.push(m.key.clone());
+                        if m.value.span.contains(&offset) {
+                            node = &m.value;
+                            continue 'down;
+                        }
+                        break 'down;
+                    }
+                }
+                break;
+            }
+            Kind::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if item.span.contains(&offset) {
+                        segs.push(i.to_string());
+                        node = item;
+                        continue 'down;
+                    }
+                }
+                break;
+            }
+            _ => break,
+        }
+    }
+    pointer_of(&segs)
+}
+
 /// Line starts of a text, for byte offset -> (line, column) in code points.
 pub struct LineIndex<'a> {
     text: &'a str,

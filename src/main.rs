@@ -38,6 +38,64 @@ enum Command {
     },
     /// List the endpoints cardlint knows
     Endpoints,
+    /// Check card page URLs: wechat_card_js=1, a domain (not an IP), port, fragment
+    Url {
+        /// The page URLs
+        #[arg(required = true)]
+        urls: Vec<String>,
+        #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Compute card signatures (the api_ticket is read from CARDLINT_API_TICKET or --api-ticket)
+    #[command(subcommand)]
+    Sign(Sign),
+}
+
+#[derive(Subcommand)]
+enum Sign {
+    /// The card_ext string to pass as cardExt to wx.addCard
+    CardExt {
+        #[arg(long)]
+        card_id: String,
+        /// Seconds; default: now
+        #[arg(long)]
+        timestamp: Option<String>,
+        /// Default: 16 random characters
+        #[arg(long)]
+        nonce_str: Option<String>,
+        /// Only for use_custom_code cards
+        #[arg(long, default_value = "")]
+        code: String,
+        /// Only for bind_openid cards
+        #[arg(long, default_value = "")]
+        openid: String,
+        #[command(flatten)]
+        ticket: Ticket,
+    },
+    /// The cardSign of wx.chooseCard
+    ChooseCard {
+        #[arg(long)]
+        appid: String,
+        #[arg(long, default_value = "")]
+        location_id: String,
+        #[arg(long, default_value = "")]
+        card_id: String,
+        #[arg(long, default_value = "")]
+        card_type: String,
+        #[arg(long)]
+        timestamp: Option<String>,
+        #[arg(long)]
+        nonce_str: Option<String>,
+        #[command(flatten)]
+        ticket: Ticket,
+    },
+}
+
+#[derive(clap::Args)]
+struct Ticket {
+    /// The wx_card api_ticket (never printed); default: $CARDLINT_API_TICKET
+    #[arg(long, env = "CARDLINT_API_TICKET", hide_env_values = true)]
+    api_ticket: String,
 }
 
 #[derive(clap::Args)]
@@ -57,6 +115,18 @@ struct CheckArgs {
     /// Largest input accepted, in bytes
     #[arg(long, default_value_t = cardlint::source::DEFAULT_MAX_BYTES)]
     max_bytes: u64,
+    /// A card/create payload or card/get response that defines CARD_ID, for the cross-payload checks (repeatable)
+    #[arg(long = "card", value_name = "CARD_ID=PATH")]
+    cards: Vec<String>,
+    /// The wx_card api_ticket, to verify card_ext signatures (never printed)
+    #[arg(long, env = "CARDLINT_API_TICKET", hide_env_values = true)]
+    api_ticket: Option<String>,
+    /// The jsapi ticket, to tell whether it was used instead of the wx_card one
+    #[arg(long, env = "CARDLINT_JSAPI_TICKET", hide_env_values = true)]
+    jsapi_ticket: Option<String>,
+    /// The card_id a card_ext was signed for, when the payload does not say
+    #[arg(long)]
+    card_id: Option<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -97,6 +167,21 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Url { urls, format } => {
+            let reports: Vec<Outcome> = urls
+                .iter()
+                .map(|u| Outcome::Checked(cardlint::lint_url(u, lang)))
+                .collect();
+            let errors = reports
+                .iter()
+                .any(|o| matches!(o, Outcome::Checked(r) if r.has_errors()));
+            print(&render(&reports, format, Color::Auto, lang));
+            ExitCode::from(u8::from(errors))
+        }
+        Command::Sign(sign) => {
+            print(&(signing(sign) + "\n"));
+            ExitCode::SUCCESS
+        }
         Command::Endpoints => {
             print(&(cardlint::endpoint::ENDPOINTS.join("\n") + "\n"));
             ExitCode::SUCCESS
@@ -112,9 +197,28 @@ fn print(text: &str) {
 }
 
 fn check(args: CheckArgs, lang: Lang) -> ExitCode {
+    let mut cards = cardlint::rules::CardBook::new();
+    for spec in &args.cards {
+        match load_card(spec) {
+            Ok((id, def)) => {
+                cards.insert(id, def);
+            }
+            Err(e) => {
+                eprintln!("{}", cardlint::rules::docs::card_error(&e, lang));
+                return ExitCode::from(2);
+            }
+        }
+    }
     let options = Options {
         endpoint: args.endpoint.clone(),
         lang: Some(lang),
+        cards: std::sync::Arc::new(cards),
+        signing: cardlint::rules::Signing {
+            api_ticket: args.api_ticket.clone(),
+            jsapi_ticket: args.jsapi_ticket.clone(),
+            card_id: args.card_id.clone(),
+        },
+        now: None,
     };
     if let Some(name) = &args.endpoint {
         if cardlint::endpoint::canonical(name).is_none() {
@@ -157,24 +261,7 @@ fn check(args: CheckArgs, lang: Lang) -> ExitCode {
         };
         outcomes.push(outcome);
     }
-    let text = match args.format {
-        Format::Json => report::json::render(&outcomes),
-        Format::Human => {
-            let tty = std::io::stdout().is_terminal();
-            let color = match args.color {
-                Color::Always => true,
-                Color::Never => false,
-                Color::Auto => tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-            };
-            let width = if tty {
-                terminal_width().unwrap_or(100)
-            } else {
-                100
-            };
-            report::human::render(&outcomes, &report::human::Style { color, width, lang })
-        }
-    };
-    print(&text);
+    print(&render(&outcomes, args.format, args.color, lang));
     if matches!(args.format, Format::Json) {
         for o in &outcomes {
             if let Outcome::Failed { error, .. } = o {
@@ -193,6 +280,117 @@ fn check(args: CheckArgs, lang: Lang) -> ExitCode {
     } else {
         0
     })
+}
+
+fn render(outcomes: &[Outcome], format: Format, color: Color, lang: Lang) -> String {
+    match format {
+        Format::Json => report::json::render(outcomes),
+        Format::Human => {
+            let tty = std::io::stdout().is_terminal();
+            let color = match color {
+                Color::Always => true,
+                Color::Never => false,
+                Color::Auto => tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            };
+            let width = if tty {
+                terminal_width().unwrap_or(100)
+            } else {
+                100
+            };
+            report::human::render(outcomes, &report::human::Style { color, width, lang })
+        }
+    }
+}
+
+/// `CARD_ID=PATH`: the card a later payload names, read from its create payload or card/get response.
+fn load_card(spec: &str) -> Result<(String, cardlint::rules::CardDef), CardError> {
+    let (id, path) = spec
+        .split_once('=')
+        .ok_or_else(|| CardError::Spec(spec.to_string()))?;
+    let text = std::fs::read_to_string(path).map_err(|e| CardError::Io(path.to_string(), e))?;
+    let def = cardlint::rules::CardDef::from_text(path, &text).map_err(CardError::NotACard)?;
+    Ok((id.trim().to_string(), def))
+}
+
+use cardlint::rules::docs::CardError;
+
+fn now_secs() -> String {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+        .to_string()
+}
+
+/// A nonce from the clock and the process id: unique per call, which is all a nonce needs.
+fn nonce() -> String {
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let mut x = (t as u64) ^ (u64::from(std::process::id()) << 32) ^ 0x9E37_79B9_7F4A_7C15;
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789";
+    (0..16)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            ALPHABET[(x % ALPHABET.len() as u64) as usize] as char
+        })
+        .collect()
+}
+
+fn signing(sign: Sign) -> String {
+    use cardlint::signature;
+    match sign {
+        Sign::CardExt {
+            card_id,
+            timestamp,
+            nonce_str,
+            code,
+            openid,
+            ticket,
+        } => signature::card_ext_json(&signature::CardExtInput {
+            api_ticket: ticket.api_ticket,
+            card_id,
+            timestamp: timestamp.unwrap_or_else(now_secs),
+            nonce_str: nonce_str.unwrap_or_else(nonce),
+            code,
+            openid,
+            balance: String::new(),
+        }),
+        Sign::ChooseCard {
+            appid,
+            location_id,
+            card_id,
+            card_type,
+            timestamp,
+            nonce_str,
+            ticket,
+        } => {
+            let timestamp = timestamp.unwrap_or_else(now_secs);
+            let nonce_str = nonce_str.unwrap_or_else(nonce);
+            let sign = signature::choose_card_sign(
+                &ticket.api_ticket,
+                &appid,
+                &location_id,
+                &timestamp,
+                &nonce_str,
+                &card_id,
+                &card_type,
+            );
+            serde_json::json!({
+                "shopId": location_id,
+                "cardType": card_type,
+                "cardId": card_id,
+                "timestamp": timestamp,
+                "nonceStr": nonce_str,
+                "signType": "SHA1",
+                "cardSign": sign,
+            })
+            .to_string()
+        }
+    }
 }
 
 fn terminal_width() -> Option<usize> {

@@ -288,6 +288,31 @@ impl Compiled {
                     .as_str()
                     .map(str::to_string)
                     .unwrap_or_else(|| show(instance));
+                // the two classic shapes of a wrong enum value get their own rules
+                let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+                if instance.is_string()
+                    && squeezed != text
+                    && opts.iter().any(|o| o.trim_matches('"') == squeezed)
+                {
+                    hits.push(
+                        Hit::new("TYPE007", span(&pointer))
+                            .arg("field", field.clone())
+                            .arg("value", show(instance))
+                            .arg("suggestion", squeezed)
+                            .at(&pointer),
+                    );
+                    return;
+                }
+                if instance.is_number() && opts.iter().all(|o| o.starts_with('"')) {
+                    hits.push(
+                        Hit::new("TYPE006", span(&pointer))
+                            .arg("field", field.clone())
+                            .arg("value", show(instance))
+                            .arg("allowed", list(&opts))
+                            .at(&pointer),
+                    );
+                    return;
+                }
                 if let Some(s) = suggest::closest(&text, opts.iter().map(|o| o.trim_matches('"'))) {
                     h = h.arg("suggestion", s);
                 }
@@ -347,6 +372,11 @@ impl Compiled {
             ValidationErrorKind::UniqueItems => Hit::new("SCHEMA011", span(&pointer))
                 .arg("field", field.clone())
                 .at(&pointer),
+            ValidationErrorKind::Pattern { .. } if instance.as_str() == Some("") => {
+                Hit::new("SCHEMA008", span(&pointer))
+                    .arg("field", field.clone())
+                    .at(&pointer)
+            }
             ValidationErrorKind::Pattern { pattern } => Hit::new("SCHEMA012", span(&pointer))
                 .arg("field", field.clone())
                 .arg("value", show(instance))

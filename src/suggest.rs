@@ -33,7 +33,7 @@ pub fn distance(a: &str, b: &str) -> usize {
 
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
     let w = normalize(word);
-    if w.is_empty() || w.chars().count() > 64 {
+    if w.chars().count() < 3 || w.chars().count() > 64 {
         return None;
     }
     let limit = (w.chars().count() / 4).clamp(1, 3);

@@ -364,3 +364,194 @@ fn rules_and_explain() {
         "{text}"
     );
 }
+
+#[test]
+fn sign_card_ext_reproduces_the_official_vector_and_never_prints_the_ticket() {
+    let out = cardlint()
+        .env("CARDLINT_API_TICKET", "ojZ8YtyVyr30HheH3CM73y7h4jJE")
+        .args([
+            "sign",
+            "card-ext",
+            "--card-id",
+            "pjZ8Yt1XGILfi-FUsewpnnolGgZk",
+            "--timestamp",
+            "1404896688",
+            "--nonce-str",
+            "123",
+            "--code",
+            "1434008071",
+        ])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(!text.contains("ojZ8YtyVyr30HheH3CM73y7h4jJE"));
+    let ext: Value = serde_json::from_str(text.trim()).unwrap();
+    assert_eq!(ext["signature"], "f137ab68b7f8112d20ee528ab6074564e2796250");
+    assert_eq!(ext["timestamp"], "1404896688");
+    let out = cardlint()
+        .args([
+            "sign",
+            "choose-card",
+            "--api-ticket",
+            "ojZ8YtyVyr30HheH3CM73y7h4jJE",
+            "--appid",
+            "wx1234567890abcdef",
+            "--timestamp",
+            "1404896688",
+            "--nonce-str",
+            "123",
+            "--card-type",
+            "GROUPON",
+        ])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let sign: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(sign["cardSign"], "d43e2f987bd1f08c6a94d632687b8536a93083e0");
+}
+
+#[test]
+fn check_with_api_ticket_names_the_signed_timestamp() {
+    let ticket = "ojZ8YtyVyr30HheH3CM73y7h4jJE";
+    let card = "pjZ8Yt1XGILfi-FUsewpnnolGgZk";
+    let signed = cardlint()
+        .env("CARDLINT_API_TICKET", ticket)
+        .args([
+            "sign",
+            "card-ext",
+            "--card-id",
+            card,
+            "--timestamp",
+            "1404896688",
+            "--nonce-str",
+            "123",
+        ])
+        .output()
+        .unwrap();
+    let mut ext: Value = serde_json::from_slice(&signed.stdout).unwrap();
+    ext["timestamp"] = Value::from("1404896693"); // T + 5
+    let body = serde_json::json!({"cardList": [{"cardId": card, "cardExt": ext.to_string()}]});
+    let out = cardlint()
+        .env("CARDLINT_API_TICKET", ticket)
+        .args(["check", "-f", "json", "-e", "wx.addCard", "-"])
+        .write_stdin(body.to_string())
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(!text.contains(ticket), "ticket leaked");
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    let f = &doc["files"][0]["findings"][0];
+    assert_eq!(f["code"], "EXT008");
+    let msg = f["message"].as_str().unwrap();
+    assert!(
+        msg.contains("1404896688") && msg.contains("1404896693"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn url_command() {
+    let out = cardlint()
+        .args([
+            "url",
+            "-f",
+            "json",
+            "https://m.example.com/card.html?cardid=1",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let doc = json_of(&out);
+    let f = &doc["files"][0]["findings"][0];
+    assert_eq!(f["code"], "URL001");
+    assert!(f["help"]
+        .as_str()
+        .unwrap()
+        .contains("https://m.example.com/card.html?cardid=1&wechat_card_js=1"));
+    let out = cardlint()
+        .args([
+            "url",
+            "-f",
+            "json",
+            "http://192.168.1.20/card.html?wechat_card_js=1",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(json_of(&out)["files"][0]["findings"][0]["code"], "URL002");
+    cardlint()
+        .args(["url", "https://m.example.com/card.html?wechat_card_js=1"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn html_page_with_an_object_card_ext() {
+    let dir = tempdir();
+    let page = dir.join("claim.html");
+    std::fs::write(
+        &page,
+        "<html>\n<script>\nwx.addCard({cardList:[{cardId:'p1',cardExt:{timestamp:'1',signature:'x'}}]})\n</script>\n</html>\n",
+    )
+    .unwrap();
+    let out = cardlint()
+        .args(["check", "-f", "json"])
+        .arg(&page)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let f = &json_of(&out)["files"][0]["findings"][0];
+    assert_eq!(f["code"], "EXT009");
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(3), Some(44))
+    );
+}
+
+#[test]
+fn cross_payload_code_for_a_non_custom_card() {
+    let qr = r#"{"action_name": "QR_CARD", "action_info": {"card": {"card_id": "pCASH", "code": "198374613512"}}}"#;
+    let out = cardlint()
+        .args([
+            "check",
+            "-f",
+            "json",
+            "-e",
+            "card/qrcode/create",
+            "--card",
+            "pCASH=fixtures/CODE001/cash-noncustom.json",
+            "-",
+        ])
+        .write_stdin(qr)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let f = &json_of(&out)["files"][0]["findings"][0];
+    assert_eq!(f["code"], "CODE001");
+    assert_eq!(f["pointer"], "/action_info/card/code");
+    assert!(f["explanation"]
+        .as_str()
+        .unwrap()
+        .contains("fixtures/CODE001/cash-noncustom.json"));
+    cardlint()
+        .args(["check", "--card", "pCASH=does/not/exist.json", "-"])
+        .write_stdin(qr)
+        .assert()
+        .code(2);
+}

@@ -30,6 +30,52 @@ pub fn files_with_prefix(dir: &Path, prefix: &str) -> Vec<PathBuf> {
     files
 }
 
+/// "Now" for every test: 2026-11-18 (UTC+8), so that dates in fixtures age predictably.
+pub const NOW: i64 = 1_795_000_000;
+
+/// A fixture folder's options: an `endpoint` file, or `options.toml` with `endpoint`,
+/// `cards = { ID = "path relative to the folder" }`, `api_ticket`, `jsapi_ticket`, `card_id`.
+pub fn options_of(dir: &Path, lang: Lang) -> Options {
+    #[derive(serde::Deserialize, Default)]
+    #[serde(deny_unknown_fields)]
+    struct File {
+        endpoint: Option<String>,
+        #[serde(default)]
+        cards: std::collections::BTreeMap<String, String>,
+        api_ticket: Option<String>,
+        jsapi_ticket: Option<String>,
+        card_id: Option<String>,
+    }
+    let file: File = match std::fs::read_to_string(dir.join("options.toml")) {
+        Ok(t) => toml::from_str(&t).unwrap_or_else(|e| panic!("{}: {e}", dir.display())),
+        Err(_) => File {
+            endpoint: endpoint_of(dir),
+            ..File::default()
+        },
+    };
+    let mut book = cardlint::rules::CardBook::new();
+    for (id, rel) in file.cards {
+        let path = dir.join(&rel);
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        book.insert(
+            id,
+            cardlint::rules::CardDef::from_text(&rel, &text).unwrap(),
+        );
+    }
+    Options {
+        endpoint: file.endpoint,
+        lang: Some(lang),
+        cards: std::sync::Arc::new(book),
+        signing: cardlint::rules::Signing {
+            api_ticket: file.api_ticket,
+            jsapi_ticket: file.jsapi_ticket,
+            card_id: file.card_id,
+        },
+        now: Some(NOW),
+    }
+}
+
 pub fn endpoint_of(dir: &Path) -> Option<String> {
     std::fs::read_to_string(dir.join("endpoint"))
         .ok()
@@ -37,17 +83,28 @@ pub fn endpoint_of(dir: &Path) -> Option<String> {
 }
 
 pub fn lint_file(path: &Path, endpoint: Option<String>, lang: Lang) -> Report {
+    let options = Options {
+        endpoint,
+        lang: Some(lang),
+        now: Some(NOW),
+        ..Options::default()
+    };
+    lint_with(path, &options)
+}
+
+/// Lints a file (or, for `.url` files, the page URL it holds) with the given options.
+pub fn lint_with(path: &Path, options: &Options) -> Report {
     let bytes = std::fs::read(path).unwrap();
+    if path.extension().is_some_and(|e| e == "url") {
+        let url = String::from_utf8(bytes).unwrap();
+        return cardlint::lint_url(url.trim(), options.lang.unwrap_or(Lang::En));
+    }
     let name = path
         .strip_prefix(root())
         .unwrap_or(path)
         .display()
         .to_string();
-    let options = Options {
-        endpoint,
-        lang: Some(lang),
-    };
-    cardlint::lint_bytes(&options, &name, &bytes)
+    cardlint::lint_bytes(options, &name, &bytes)
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 

@@ -91,6 +91,11 @@ fn both_languages_are_complete_and_agree_on_placeholders() {
 fn terms_exist_in_both_languages() {
     for (key, both) in registry::term_keys() {
         assert!(both, "term {key} is missing in one language");
+        assert_eq!(
+            registry::placeholders(&registry::term(cardlint::Lang::Zh, &key)),
+            registry::placeholders(&registry::term(cardlint::Lang::En, &key)),
+            "term {key}: placeholders differ"
+        );
     }
 }
 

@@ -10,9 +10,10 @@ fn rule_fixtures() {
     let mut failures = Vec::new();
     for dir in common::rule_fixture_dirs() {
         let code = dir.file_name().unwrap().to_string_lossy().to_string();
-        let endpoint = common::endpoint_of(&dir);
+        let en_options = common::options_of(&dir, Lang::En);
+        let zh_options = common::options_of(&dir, Lang::Zh);
         for valid in common::files_with_prefix(&dir, "valid") {
-            let report = common::lint_file(&valid, endpoint.clone(), Lang::En);
+            let report = common::lint_with(&valid, &en_options);
             if !report.findings.is_empty() {
                 failures.push(format!(
                     "{} should be clean:\n{}",
@@ -26,7 +27,7 @@ fn rule_fixtures() {
             failures.push(format!("{code} has no invalid fixture"));
         }
         for file in invalid {
-            let en = common::lint_file(&file, endpoint.clone(), Lang::En);
+            let en = common::lint_with(&file, &en_options);
             if !en.findings.iter().any(|f| f.code == code) {
                 failures.push(format!(
                     "{} should trigger {code}:\n{}",
@@ -35,7 +36,7 @@ fn rule_fixtures() {
                 ));
                 continue;
             }
-            let zh = common::lint_file(&file, endpoint.clone(), Lang::Zh);
+            let zh = common::lint_with(&file, &zh_options);
             let stem = file.file_stem().unwrap().to_string_lossy().to_string();
             let snapshot = format!(
                 "input {} (endpoint {})\n----\n{}\n----\n[en]\n{}[zh]\n{}",

@@ -71,6 +71,7 @@ pub fn explain(key: &str, lang: Lang) -> Option<String> {
         let options = Options {
             endpoint: endpoint.map(str::to_string),
             lang: Some(lang),
+            ..Options::default()
         };
         out.push_str(&format!("\n{} ({name}):\n", heading("doc.example")));
         out.push_str(&String::from_utf8_lossy(bytes));
@@ -195,4 +196,27 @@ pub fn markdown() -> String {
         }
     }
     out
+}
+
+/// A `--card ID=PATH` that cannot be used.
+#[derive(Debug)]
+pub enum CardError {
+    Spec(String),
+    Io(String, std::io::Error),
+    NotACard(super::cards::NotACard),
+}
+
+pub fn card_error(e: &CardError, lang: Lang) -> String {
+    let t = |key: &str, args: Vec<(&'static str, String)>| {
+        let args: Vec<(&str, Arg)> = args.into_iter().map(|(k, v)| (k, Arg::Text(v))).collect();
+        render(&term(lang, key), &args, lang)
+    };
+    match e {
+        CardError::Spec(s) => t("error.card_spec", vec![("spec", s.clone())]),
+        CardError::Io(path, err) => t(
+            "error.io",
+            vec![("path", path.clone()), ("reason", err.to_string())],
+        ),
+        CardError::NotACard(n) => t("error.not_a_card", vec![("path", n.path.clone())]),
+    }
 }

@@ -1,15 +1,157 @@
-//! Rule checks that JSON Schema cannot express run here, after the schema; each returns Hits
-//! (pointer, span and arguments) and the text lives in `rules/*.toml`.
+//! Rule checks that JSON Schema cannot express run here, after the schema. A check returns
+//! Hits (pointer, span and arguments, never text; the text lives in `rules/*.toml`) and may
+//! name schema findings it explains better, which are then dropped.
 
+pub mod card;
+pub mod cards;
 pub mod docs;
+pub mod ext;
+pub mod html;
+pub mod qr;
 pub mod registry;
+pub mod time;
+pub mod url;
 
 use crate::finding::Hit;
-use crate::syntax::ast::Node;
+use crate::locate;
+use crate::syntax::ast::{Node, Span};
 use serde_json::Value;
 
-/// Runs the checks that apply to `endpoint`. Card business rules, code, QR, card_ext and
-/// URL checks join this list as their families are written.
-pub fn run(_endpoint: &str, _value: &Value, _root: &Node) -> Vec<Hit> {
-    Vec::new()
+pub use cards::{CardBook, CardDef};
+
+/// Everything a check may look at.
+pub struct Ctx<'a> {
+    pub endpoint: &'static str,
+    pub value: &'a Value,
+    pub root: &'a Node,
+    pub text: &'a str,
+    /// Unix seconds "now", for dates in the past (fixed in tests).
+    pub now: i64,
+    pub cards: &'a CardBook,
+    pub signing: &'a Signing,
+}
+
+/// What `check --api-ticket` knows for verifying card_ext signatures.
+#[derive(Debug, Clone, Default)]
+pub struct Signing {
+    pub api_ticket: Option<String>,
+    pub jsapi_ticket: Option<String>,
+    pub card_id: Option<String>,
+}
+
+#[derive(Default)]
+pub struct Out {
+    pub hits: Vec<Hit>,
+    /// Schema findings (code, pointer) that a hit here explains better.
+    pub superseded: Vec<(&'static str, String)>,
+}
+
+impl Out {
+    pub fn push(&mut self, hit: Hit) {
+        self.hits.push(hit);
+    }
+
+    pub fn supersede(&mut self, code: &'static str, pointer: impl Into<String>) {
+        self.superseded.push((code, pointer.into()));
+    }
+
+    /// Whether a schema finding is explained by a hit here; a superseded pointer ending in
+    /// `/*` covers the direct children of that object.
+    pub fn explains(&self, code: &str, pointer: &str) -> bool {
+        self.superseded.iter().any(|(c, p)| {
+            *c == code
+                && match p.strip_suffix("/*") {
+                    Some(parent) => pointer
+                        .strip_prefix(parent)
+                        .and_then(|rest| rest.strip_prefix('/'))
+                        .is_some_and(|rest| !rest.contains('/')),
+                    None => p == pointer,
+                }
+        })
+    }
+}
+
+impl<'a> Ctx<'a> {
+    pub fn get(&self, pointer: &str) -> Option<&'a Value> {
+        self.value.pointer(pointer)
+    }
+
+    /// The span of the value at `pointer` (or of its nearest existing parent).
+    pub fn span(&self, pointer: &str) -> Span {
+        match locate::find(self.root, pointer) {
+            Some(t) => t.node.span.clone(),
+            None => locate::nearest(self.root, pointer).0.node.span.clone(),
+        }
+    }
+
+    /// The span of the key at `pointer`, else of its value.
+    pub fn key_span(&self, pointer: &str) -> Span {
+        match locate::find(self.root, pointer) {
+            Some(t) => t.key_span.unwrap_or_else(|| t.node.span.clone()),
+            None => {
+                let (t, _) = locate::nearest(self.root, pointer);
+                t.key_span
+                    .unwrap_or(t.node.span.start..t.node.span.start + 1)
+            }
+        }
+    }
+
+    /// A hit on the value at `pointer`.
+    pub fn hit(&self, code: &'static str, pointer: &str) -> Hit {
+        Hit::new(code, self.span(pointer))
+            .at(pointer)
+            .arg("field", crate::schema::field_name(pointer))
+    }
+
+    /// A hit on the key at `pointer`.
+    pub fn key_hit(&self, code: &'static str, pointer: &str) -> Hit {
+        Hit::new(code, self.key_span(pointer))
+            .at(pointer)
+            .arg("field", crate::schema::field_name(pointer))
+    }
+}
+
+pub fn join(pointer: &str, key: &str) -> String {
+    format!("{pointer}/{}", locate::escape(key))
+}
+
+/// Calls `f` for every value in the document with its pointer.
+pub fn walk<'v>(value: &'v Value, ptr: &mut String, f: &mut dyn FnMut(&str, &'v Value)) {
+    f(ptr, value);
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                let len = ptr.len();
+                ptr.push('/');
+                ptr.push_str(&locate::escape(k));
+                walk(v, ptr, f);
+                ptr.truncate(len);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                let len = ptr.len();
+                ptr.push('/');
+                ptr.push_str(&i.to_string());
+                walk(v, ptr, f);
+                ptr.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Runs the checks that apply to `ctx.endpoint`.
+pub fn run(ctx: &Ctx) -> Out {
+    let mut out = Out::default();
+    time::check(ctx, &mut out);
+    url::check_fields(ctx, &mut out);
+    match ctx.endpoint {
+        "card/create" | "card/update" => card::check(ctx, &mut out),
+        "card/qrcode/create" => qr::check(ctx, &mut out),
+        "wx.addCard" | "card_ext" => ext::check(ctx, &mut out),
+        _ => {}
+    }
+    cards::check(ctx, &mut out);
+    out
 }

@@ -79,6 +79,25 @@ impl Rule {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates() {
+        let args = [("a", Arg::Text("x".into()))];
+        assert_eq!(
+            render("{a} {?a:has {a}}{?b:no}", &args, Lang::En),
+            "x has x"
+        );
+        assert_eq!(
+            render("{{system:access_denied}} {a}", &args, Lang::En),
+            "{system:access_denied} x"
+        );
+        assert_eq!(placeholders("{{lit}} {a} {?b:{c}}"), ["a", "b", "c"]);
+    }
+}
+
 #[derive(Debug, Deserialize)]
 struct Terms {
     zh: BTreeMap<String, String>,
@@ -155,13 +174,25 @@ pub fn render(template: &str, args: &[(&str, Arg)], lang: Lang) -> String {
     let value = |name: &str| -> Option<String> {
         args.iter().find(|(n, _)| *n == name).map(|(_, a)| match a {
             Arg::Text(s) => s.clone(),
-            Arg::Term(t) => term(lang, t),
+            // a term may use the other arguments (`cause.timestamp` names both timestamps)
+            Arg::Term(t) => render(&term(lang, t), args, lang),
         })
     };
     let mut out = String::with_capacity(template.len() + 32);
     let mut rest = template;
-    while let Some(i) = rest.find('{') {
+    while let Some(i) = rest.find(['{', '}']) {
         out.push_str(&rest[..i]);
+        // `{{` and `}}` are literal braces (`{{system:access_denied}}`)
+        if rest[i..].starts_with("{{") || rest[i..].starts_with("}}") {
+            out.push_str(&rest[i..i + 1]);
+            rest = &rest[i + 2..];
+            continue;
+        }
+        if rest[i..].starts_with('}') {
+            out.push('}');
+            rest = &rest[i + 1..];
+            continue;
+        }
         rest = &rest[i + 1..];
         if let Some(cond) = rest.strip_prefix('?') {
             let colon = cond.find(':').unwrap_or(0);
@@ -202,6 +233,10 @@ pub fn placeholders(template: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = template;
     while let Some(i) = rest.find('{') {
+        if rest[i..].starts_with("{{") {
+            rest = &rest[i + 2..];
+            continue;
+        }
         rest = &rest[i + 1..];
         let name: String = rest
             .trim_start_matches('?')

@@ -22,7 +22,8 @@ pub struct Parsed {
 
 struct Parser<'a> {
     lexer: Lexer<'a>,
-    peeked: Option<Token>,
+    /// Up to two tokens read ahead, next first.
+    peeked: std::collections::VecDeque<Token>,
     /// End of the last token consumed, where a missing comma belongs.
     last_end: usize,
     path: Vec<String>,
@@ -34,7 +35,7 @@ struct Parser<'a> {
 pub fn parse(text: &str, start: usize, end: usize) -> Result<Parsed, TooDeep> {
     let mut p = Parser {
         lexer: Lexer::new(text, start, end),
-        peeked: None,
+        peeked: std::collections::VecDeque::new(),
         last_end: start,
         path: Vec::new(),
         closers: Vec::new(),
@@ -53,6 +54,11 @@ pub fn parse(text: &str, start: usize, end: usize) -> Result<Parsed, TooDeep> {
         p.hits.push(Hit::new("JSON022", t.span.start..end));
     }
     let mut hits = p.lexer.hits;
+    if let Some(root) = &root {
+        for h in &mut hits {
+            h.pointer = crate::locate::pointer_at(root, h.span.start);
+        }
+    }
     hits.append(&mut p.hits);
     hits.sort_by_key(|h| (h.span.start, h.span.end));
     Ok(Parsed { root, hits })
@@ -86,14 +92,19 @@ fn foreign_literal(word: &str) -> Option<(Kind, &'static str)> {
 
 impl Parser<'_> {
     fn peek(&mut self) -> &Token {
-        if self.peeked.is_none() {
-            self.peeked = Some(self.lexer.next_token());
+        self.peek_nth(0)
+    }
+
+    fn peek_nth(&mut self, n: usize) -> &Token {
+        while self.peeked.len() <= n {
+            let t = self.lexer.next_token();
+            self.peeked.push_back(t);
         }
-        self.peeked.as_ref().expect("just filled")
+        &self.peeked[n]
     }
 
     fn bump(&mut self) -> Token {
-        let t = match self.peeked.take() {
+        let t = match self.peeked.pop_front() {
             Some(t) => t,
             None => self.lexer.next_token(),
         };
@@ -150,7 +161,20 @@ impl Parser<'_> {
             }
             Tok::Str(s) => Kind::String(s),
             Tok::Num(n) => Kind::Number(n),
-            Tok::Word(w) => self.word_value(w, t.span.clone()),
+            Tok::Word(w) => {
+                // `"prerogative": ToDo "text",`: a stray word before the real value
+                let stray = !matches!(w.as_str(), "true" | "false" | "null")
+                    && matches!(self.peek().tok, Tok::Str(_))
+                    && matches!(
+                        self.peek_nth(1).tok,
+                        Tok::Comma | Tok::RBrace | Tok::RBracket | Tok::Eof
+                    );
+                if stray {
+                    self.report(Hit::new("JSON012", t.span.clone()).arg("found", w));
+                    return self.value(depth);
+                }
+                self.word_value(w, t.span.clone())
+            }
             Tok::Eof => {
                 self.report(Hit::new("JSON021", t.span.clone()));
                 return Ok(None);

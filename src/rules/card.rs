@@ -1,0 +1,370 @@
+//! card/create and card/update business rules: the type key, date_info per type, colors,
+//! URL cells, stock and deposit mode, locations, sharing, image hosts and permissions.
+
+use super::{join, time::as_int, Ctx, Out};
+use serde_json::{Map, Value};
+
+pub const INNER_KEYS: &[&str] = &[
+    "groupon",
+    "cash",
+    "discount",
+    "gift",
+    "general_coupon",
+    "member_card",
+    "scenic_ticket",
+    "movie_ticket",
+    "boarding_pass",
+    "meeting_ticket",
+];
+
+/// The palette `card/getcolors` returns (name, hex).
+pub const PALETTE: &[(&str, &str)] = &[
+    ("Color010", "#63b359"),
+    ("Color020", "#2c9f67"),
+    ("Color030", "#509fc9"),
+    ("Color040", "#5885cf"),
+    ("Color050", "#9062c0"),
+    ("Color060", "#d09a45"),
+    ("Color070", "#e4b138"),
+    ("Color080", "#ee903c"),
+    ("Color081", "#f08500"),
+    ("Color082", "#a9d92d"),
+    ("Color090", "#dd6549"),
+    ("Color100", "#cc463d"),
+    ("Color101", "#cf3e36"),
+    ("Color102", "#5e6671"),
+];
+
+/// `(pointer of the type object, its key)`: `/card/cash` for create, `/cash` for update.
+pub fn inner(ctx: &Ctx) -> Option<(String, &'static str)> {
+    let (base, obj) = match ctx.endpoint {
+        "card/create" => ("/card", ctx.get("/card")?.as_object()?),
+        _ => ("", ctx.value.as_object()?),
+    };
+    if ctx.endpoint == "card/create" {
+        let t = obj.get("card_type")?.as_str()?.trim().to_ascii_lowercase();
+        if let Some(k) = INNER_KEYS.iter().find(|k| **k == t) {
+            if obj.contains_key(*k) {
+                return Some((join(base, k), k));
+            }
+        }
+    }
+    INNER_KEYS
+        .iter()
+        .find(|k| obj.contains_key(**k))
+        .map(|k| (join(base, k), *k))
+}
+
+pub fn check(ctx: &Ctx, out: &mut Out) {
+    if ctx.endpoint == "card/create" {
+        card_type_matches(ctx, out);
+    }
+    let Some((inner_p, key)) = inner(ctx) else {
+        return;
+    };
+    let base_p = join(&inner_p, "base_info");
+    if let Some(base) = ctx.get(&base_p).and_then(Value::as_object) {
+        date_info(ctx, out, &base_p, base, key);
+        color(ctx, out, &base_p, base);
+        url_cells(ctx, out, &base_p, base);
+        stock(ctx, out, &base_p, base);
+        locations(ctx, out, &base_p, base);
+        permissions(ctx, out, &base_p, base);
+        if ctx.endpoint == "card/update" && base.contains_key("brand_name") {
+            out.push(ctx.key_hit("CARD022", &join(&base_p, "brand_name")));
+        }
+    }
+    if key == "member_card" {
+        if let Some(true) = ctx
+            .get(&join(&inner_p, "supply_balance"))
+            .and_then(Value::as_bool)
+        {
+            out.push(ctx.key_hit("CARD020", &join(&inner_p, "supply_balance")));
+        }
+    }
+    share_friends(ctx, out, &join(&inner_p, "advanced_info"));
+    images(ctx, out);
+}
+
+/// CARD001: `card_type` names the one inner object (`CASH` -> `cash`).
+fn card_type_matches(ctx: &Ctx, out: &mut Out) {
+    let Some(card) = ctx.get("/card").and_then(Value::as_object) else {
+        return;
+    };
+    let Some(t) = card.get("card_type").and_then(Value::as_str) else {
+        return;
+    };
+    let expected = t.trim().to_ascii_lowercase();
+    if !INNER_KEYS.contains(&expected.as_str()) {
+        return; // an unknown card_type is the schema's enum finding
+    }
+    for k in INNER_KEYS
+        .iter()
+        .filter(|k| card.contains_key(**k) && **k != expected)
+    {
+        out.push(
+            ctx.key_hit("CARD001", &join("/card", k))
+                .arg("card_type", t)
+                .arg("expected", expected.clone())
+                .arg("found", *k),
+        );
+        // the fields the wrong type object lacks follow from the wrong key, not on their own
+        out.supersede("SCHEMA002", join("/card", &expected));
+        out.supersede("SCHEMA002", format!("{}/*", join("/card", k)));
+    }
+}
+
+fn date_info(ctx: &Ctx, out: &mut Out, base_p: &str, base: &Map<String, Value>, key: &str) {
+    let p = join(base_p, "date_info");
+    let Some(di) = base.get("date_info").and_then(Value::as_object) else {
+        return;
+    };
+    let t = di.get("type");
+    let name = match t {
+        Some(Value::Number(n)) if n.as_u64() == Some(1) => "DATE_TYPE_FIX_TIME_RANGE",
+        Some(Value::Number(n)) if n.as_u64() == Some(2) => "DATE_TYPE_FIX_TERM",
+        Some(Value::String(s)) => match s.as_str() {
+            "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT" => s,
+            _ => return,
+        },
+        _ => return,
+    };
+    if matches!(t, Some(Value::Number(_))) {
+        out.push(
+            ctx.hit("CARD005", &join(&p, "type"))
+                .arg("value", t.map(Value::to_string).unwrap_or_default())
+                .arg("name", name),
+        );
+    }
+    let (needed, foreign): (&[&str], &[&str]) = match name {
+        "DATE_TYPE_FIX_TIME_RANGE" => (
+            &["begin_timestamp", "end_timestamp"],
+            &["fixed_term", "fixed_begin_term"],
+        ),
+        "DATE_TYPE_FIX_TERM" => (&["fixed_term", "fixed_begin_term"], &["begin_timestamp"]),
+        _ => (
+            &[],
+            &[
+                "begin_timestamp",
+                "end_timestamp",
+                "fixed_term",
+                "fixed_begin_term",
+            ],
+        ),
+    };
+    // card/update sends only what changes, so only foreign fields are wrong there
+    if ctx.endpoint == "card/create" {
+        for f in needed.iter().filter(|f| !di.contains_key(**f)) {
+            out.push(
+                ctx.key_hit("CARD002", &p)
+                    .at(join(&p, f))
+                    .arg("field", *f)
+                    .arg("type", name),
+            );
+        }
+    }
+    for f in foreign.iter().filter(|f| di.contains_key(**f)) {
+        out.push(ctx.key_hit("CARD003", &join(&p, f)).arg("type", name));
+    }
+    if name == "DATE_TYPE_PERMANENT" && key != "member_card" {
+        out.push(ctx.hit("CARD004", &join(&p, "type")).arg("card", key));
+    }
+}
+
+/// CARD009: a hex color (from a card/get response) instead of a palette name.
+fn color(ctx: &Ctx, out: &mut Out, base_p: &str, base: &Map<String, Value>) {
+    let Some(c) = base.get("color").and_then(Value::as_str) else {
+        return;
+    };
+    let Some(rgb) = parse_hex(c) else {
+        return;
+    };
+    let (name, hex) = PALETTE
+        .iter()
+        .min_by_key(|(_, h)| {
+            let p = parse_hex(h).unwrap_or_default();
+            (0..3)
+                .map(|i| (i32::from(p[i]) - i32::from(rgb[i])).pow(2))
+                .sum::<i32>()
+        })
+        .copied()
+        .unwrap_or(PALETTE[0]);
+    let p = join(base_p, "color");
+    out.push(
+        ctx.hit("CARD009", &p)
+            .arg("value", c)
+            .arg("suggestion", name)
+            .arg("hex", hex),
+    );
+    out.supersede("SCHEMA004", p);
+}
+
+fn parse_hex(s: &str) -> Option<[u8; 3]> {
+    let h = s.trim().trim_start_matches('#');
+    if h.len() != 6 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let b = |i: usize| u8::from_str_radix(&h[i..i + 2], 16).ok();
+    Some([b(0)?, b(2)?, b(4)?])
+}
+
+/// CARD010 (a cell name without its target) and CARD011 (web-link jumps).
+fn url_cells(ctx: &Ctx, out: &mut Out, base_p: &str, base: &Map<String, Value>) {
+    for cell in ["custom", "promotion", "center"] {
+        let url = format!("{cell}_url");
+        let app = format!("{cell}_app_brand_user_name");
+        let has_target = base.contains_key(&url) || base.contains_key(&app);
+        let names: &[String] = &[
+            format!("{cell}_url_name"),
+            if cell == "center" {
+                "center_title".into()
+            } else {
+                String::new()
+            },
+            if cell == "custom" {
+                "url_name_type".into()
+            } else {
+                String::new()
+            },
+        ];
+        if !has_target && ctx.endpoint == "card/create" {
+            for n in names
+                .iter()
+                .filter(|n| !n.is_empty() && base.contains_key(n.as_str()))
+            {
+                out.push(
+                    ctx.key_hit("CARD010", &join(base_p, n))
+                        .arg("url", url.clone())
+                        .arg("app", app.clone()),
+                );
+            }
+        }
+        if base.contains_key(&url) {
+            out.push(
+                ctx.key_hit("CARD011", &join(base_p, &url))
+                    .arg("app", app.clone())
+                    .arg("pass", format!("{cell}_app_brand_pass")),
+            );
+        }
+    }
+}
+
+/// CARD012-CARD016: stock, deposit mode and get_limit.
+fn stock(ctx: &Ctx, out: &mut Out, base_p: &str, base: &Map<String, Value>) {
+    let deposit = base.get("get_custom_code_mode").and_then(Value::as_str)
+        == Some("GET_CUSTOM_CODE_MODE_DEPOSIT");
+    let custom = base.get("use_custom_code").and_then(Value::as_bool) == Some(true);
+    let qp = format!("{base_p}/sku/quantity");
+    let quantity = ctx.get(&qp).and_then(as_int);
+    if deposit {
+        if !custom {
+            out.push(ctx.hit("CARD014", &join(base_p, "get_custom_code_mode")));
+        }
+        if let Some(q) = quantity.filter(|q| *q != 0) {
+            out.push(ctx.hit("CARD015", &qp).arg("value", q.to_string()));
+        }
+        return;
+    }
+    if ctx.endpoint != "card/create" {
+        return;
+    }
+    match quantity {
+        Some(0) => out.push(ctx.hit("CARD012", &qp)),
+        Some(q) if (1..10).contains(&q) => {
+            out.push(ctx.hit("CARD013", &qp).arg("value", q.to_string()))
+        }
+        _ => {}
+    }
+    let limit_p = join(base_p, "get_limit");
+    if let (Some(limit), Some(q)) = (ctx.get(&limit_p).and_then(as_int), quantity) {
+        if q > 0 && limit > q {
+            out.push(
+                ctx.hit("CARD016", &limit_p)
+                    .arg("value", limit.to_string())
+                    .arg("quantity", q.to_string()),
+            );
+        }
+    }
+}
+
+/// CARD017: the location ids of the official example, copied as they are.
+fn locations(ctx: &Ctx, out: &mut Out, base_p: &str, base: &Map<String, Value>) {
+    let Some(list) = base.get("location_id_list").and_then(Value::as_array) else {
+        return;
+    };
+    for (i, v) in list.iter().enumerate() {
+        if let Some(id) = as_int(v).filter(|id| [123, 12321, 345345].contains(id)) {
+            out.push(
+                ctx.hit("CARD017", &format!("{base_p}/location_id_list/{i}"))
+                    .arg("value", id.to_string()),
+            );
+        }
+    }
+}
+
+/// CARD021: custom codes need the 自定义SN permission (43009).
+fn permissions(ctx: &Ctx, out: &mut Out, base_p: &str, base: &Map<String, Value>) {
+    if base.get("use_custom_code").and_then(Value::as_bool) == Some(true) {
+        out.push(ctx.key_hit("CARD021", &join(base_p, "use_custom_code")));
+    }
+}
+
+/// CARD018: a card shared to friends needs an abstract and pictures (45043).
+fn share_friends(ctx: &Ctx, out: &mut Out, adv_p: &str) {
+    let Some(adv) = ctx.get(adv_p).and_then(Value::as_object) else {
+        return;
+    };
+    if adv.get("share_friends").and_then(Value::as_bool) != Some(true) {
+        return;
+    }
+    let abstract_ok = adv.get("abstract").is_some_and(Value::is_object);
+    let images_ok = adv
+        .get("text_image_list")
+        .and_then(Value::as_array)
+        .is_some_and(|a| !a.is_empty());
+    for (ok, missing) in [(abstract_ok, "abstract"), (images_ok, "text_image_list")] {
+        if !ok {
+            out.push(
+                ctx.key_hit("CARD018", &join(adv_p, "share_friends"))
+                    .at(join(adv_p, missing))
+                    .arg("missing", missing),
+            );
+        }
+    }
+}
+
+const IMAGE_KEYS: &[&str] = &[
+    "logo_url",
+    "background_pic_url",
+    "image_url",
+    "icon_url_list",
+    "thumb_url",
+    "banner",
+];
+
+/// CARD019: images must come from `media/uploadimg` (the mmbiz CDN) or the server answers 40141.
+fn images(ctx: &Ctx, out: &mut Out) {
+    super::walk(ctx.value, &mut String::new(), &mut |ptr, v| {
+        let Some(url) = v.as_str() else {
+            return;
+        };
+        let mut segs: Vec<String> = crate::locate::segments(ptr).collect();
+        if segs.last().is_some_and(|s| s.parse::<usize>().is_ok()) {
+            segs.pop();
+        }
+        if !segs
+            .last()
+            .is_some_and(|k| IMAGE_KEYS.contains(&k.as_str()))
+        {
+            return;
+        }
+        // an address without a scheme is URL005's; no host can be told then
+        let Some(host) = super::url::host(url) else {
+            return;
+        };
+        let cdn = host == "mmbiz.qpic.cn" || host == "mmbiz.qlogo.cn" || host.ends_with(".qpic.cn");
+        if !cdn && !url.trim().is_empty() {
+            out.push(ctx.hit("CARD019", ptr).arg("host", host));
+        }
+    });
+}

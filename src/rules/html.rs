@@ -1,0 +1,202 @@
+//! Pages and scripts (.html, .js, .ts, .vue ...): a `wx.addCard(...)` / `wx.chooseCard(...)`
+//! call whose `cardExt` is an object literal, or a variable that holds one, instead of a string.
+
+use crate::finding::Hit;
+use crate::syntax::ast::Span;
+
+pub const EXTENSIONS: &[&str] = &["html", "htm", "js", "mjs", "jsx", "ts", "tsx", "vue"];
+
+pub fn is_page(path: &str) -> bool {
+    let ext = path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    path.contains('.') && EXTENSIONS.contains(&ext.as_str())
+}
+
+/// Byte offset just past the literal, comment or template starting at `i`, if one does.
+fn skip_opaque(b: &[u8], i: usize) -> Option<usize> {
+    match b[i] {
+        q @ (b'"' | b'\'' | b'`') => {
+            let mut j = i + 1;
+            while j < b.len() {
+                match b[j] {
+                    b'\\' => j += 2,
+                    c if c == q => return Some(j + 1),
+                    b'\n' if q != b'`' => return Some(j),
+                    _ => j += 1,
+                }
+            }
+            Some(b.len())
+        }
+        b'/' if b.get(i + 1) == Some(&b'/') => Some(
+            b[i..]
+                .iter()
+                .position(|&c| c == b'\n')
+                .map_or(b.len(), |p| i + p),
+        ),
+        b'/' if b.get(i + 1) == Some(&b'*') => Some(
+            b[i + 2..]
+                .windows(2)
+                .position(|w| w == b"*/")
+                .map_or(b.len(), |p| i + 2 + p + 2),
+        ),
+        _ => None,
+    }
+}
+
+/// The end (exclusive) of the bracketed group opening at `open`.
+fn matching(b: &[u8], open: usize) -> usize {
+    let mut depth = 0usize;
+    let mut i = open;
+    while i < b.len() {
+        if let Some(next) = skip_opaque(b, i) {
+            i = next;
+            continue;
+        }
+        match b[i] {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    b.len()
+}
+
+fn is_ident(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c == b'$'
+}
+
+/// What the last assignment to `name` before `before` looks like: `{`, a string or a call.
+fn assigned_object(text: &str, name: &str, before: usize) -> bool {
+    let b = text.as_bytes();
+    let mut found = None;
+    let mut from = 0;
+    while let Some(p) = text[from..before].find(name) {
+        let at = from + p;
+        from = at + name.len();
+        let bounded =
+            (at == 0 || !is_ident(b[at - 1])) && !b.get(from).is_some_and(|c| is_ident(*c));
+        if !bounded {
+            continue;
+        }
+        let rest = text[from..before].trim_start();
+        if let Some(value) = rest.strip_prefix('=').filter(|r| !r.starts_with('=')) {
+            found = Some(value.trim_start().starts_with('{'));
+        }
+    }
+    found.unwrap_or(false)
+}
+
+pub fn scan(text: &str) -> Vec<Hit> {
+    let b = text.as_bytes();
+    let mut hits = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if let Some(next) = skip_opaque(b, i) {
+            i = next;
+            continue;
+        }
+        let call = ["wx.addCard", "wx.chooseCard"]
+            .into_iter()
+            .find(|c| text[i..].starts_with(c));
+        let Some(call) = call else {
+            i += 1;
+            continue;
+        };
+        let open = i + call.len() + text[i + call.len()..].len()
+            - text[i + call.len()..].trim_start().len();
+        if b.get(open) != Some(&b'(') {
+            i += call.len();
+            continue;
+        }
+        let end = matching(b, open);
+        hits.extend(card_ext_args(text, open, end));
+        i = end;
+    }
+    hits
+}
+
+/// `cardExt: <value>` properties inside a call's arguments.
+fn card_ext_args(text: &str, start: usize, end: usize) -> Vec<Hit> {
+    let b = text.as_bytes();
+    let mut hits = Vec::new();
+    let mut i = start;
+    while i < end {
+        if let Some(next) = skip_opaque(b, i) {
+            // a quoted key "cardExt": is a key, not a string value
+            let lit = &text[i..next.min(end)];
+            if lit.len() > 2 && lit[1..lit.len() - 1] == *"cardExt" {
+                if let Some(h) = value_after(text, next, end) {
+                    hits.push(h);
+                }
+            }
+            i = next;
+            continue;
+        }
+        if text[i..].starts_with("cardExt") && (i == 0 || !is_ident(b[i - 1])) {
+            let after = i + "cardExt".len();
+            if !b.get(after).is_some_and(|c| is_ident(*c)) {
+                if let Some(h) = value_after(text, after, end) {
+                    hits.push(h);
+                }
+            }
+            i = after;
+            continue;
+        }
+        i += 1;
+    }
+    hits
+}
+
+fn value_after(text: &str, from: usize, end: usize) -> Option<Hit> {
+    let b = text.as_bytes();
+    let rest = &text[from..end];
+    let colon = rest.len() - rest.trim_start().len();
+    if b.get(from + colon) != Some(&b':') {
+        return None;
+    }
+    let v = from + colon + 1;
+    let v = v + (text[v..end].len() - text[v..end].trim_start().len());
+    match b.get(v) {
+        Some(b'{') => {
+            let span: Span = v..matching(b, v).min(end);
+            Some(Hit::new("EXT009", span).term("kind", "kind.object"))
+        }
+        Some(c) if is_ident(*c) && !c.is_ascii_digit() => {
+            let len = b[v..end].iter().take_while(|c| is_ident(**c)).count();
+            let name = &text[v..v + len];
+            let next = text[v + len..end].trim_start();
+            // `JSON.stringify(x)`, `obj.ext`, `f(x)`: not a bare variable
+            if next.starts_with('(') || next.starts_with('.') {
+                return None;
+            }
+            assigned_object(text, name, v)
+                .then(|| Hit::new("EXT009", v..v + len).term("kind", "kind.variable"))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn object_literal_and_object_variable() {
+        let page = "<script>\nwx.addCard({cardList:[{cardId:'p1',cardExt:{timestamp:'1',signature:'x'}}]})\n</script>";
+        let hits = scan(page);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(&page[hits[0].span.clone()], "{timestamp:'1',signature:'x'}");
+        let js = "var ext = {timestamp: t};\nwx.addCard({cardList: [{cardId: id, cardExt: ext}]});";
+        assert_eq!(scan(js).len(), 1);
+        let ok = "var ext = JSON.stringify({timestamp: t});\nwx.addCard({cardList: [{cardId: id, cardExt: ext}]});\nwx.addCard({cardList:[{cardId:id, cardExt: JSON.stringify(e)}]})";
+        assert!(scan(ok).is_empty());
+        let quoted = "wx.addCard({\"cardList\": [{\"cardId\": \"p\", \"cardExt\": {\"a\": 1}}]})";
+        assert_eq!(scan(quoted).len(), 1);
+        assert!(scan("// wx.addCard({cardList:[{cardExt:{}}]})").is_empty());
+    }
+}

@@ -1,0 +1,127 @@
+//! Timestamps: seconds, not milliseconds (40079); begin not after end; validity that already
+//! ended. Dates are shown in China time (UTC+8), as the card pages show them.
+
+use super::{join, walk, Ctx, Out};
+use serde_json::Value;
+
+/// Keys whose values are Unix timestamps in seconds.
+const TIMESTAMP_KEYS: &[&str] = &[
+    "begin_timestamp",
+    "end_timestamp",
+    "activate_begin_time",
+    "activate_end_time",
+    "show_time",
+    "boarding_time",
+    "departure_time",
+    "landing_time",
+    "begin_time",
+    "end_time",
+    "fixed_begintimestamp",
+    "timestamp",
+];
+
+/// An integer, or a string of digits (already reported as a quoted integer elsewhere).
+pub fn as_int(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s)
+            if !s.is_empty() && s.len() < 19 && s.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            s.parse().ok()
+        }
+        _ => None,
+    }
+}
+
+/// `2026-11-27 18:00` in UTC+8.
+pub fn china_time(ts: i64) -> String {
+    let t = ts + 8 * 3600;
+    let days = t.div_euclid(86_400);
+    let secs = t.rem_euclid(86_400);
+    // civil-from-days (Howard Hinnant's algorithm)
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}",
+        secs / 3600,
+        secs % 3600 / 60
+    )
+}
+
+pub fn check(ctx: &Ctx, out: &mut Out) {
+    walk(ctx.value, &mut String::new(), &mut |ptr, v| {
+        let key = crate::schema::field_name(ptr);
+        if !TIMESTAMP_KEYS.contains(&key.as_str()) {
+            return;
+        }
+        if let Some(n) = as_int(v) {
+            // 13 digits: milliseconds (JavaScript Date.now(), Java currentTimeMillis())
+            if n >= 100_000_000_000 {
+                out.push(
+                    ctx.hit("CARD006", ptr)
+                        .arg("value", n.to_string())
+                        .arg("seconds", (n / 1000).to_string())
+                        .arg("date", china_time(n / 1000)),
+                );
+            }
+        }
+    });
+    for date_info in date_infos(ctx) {
+        let begin_p = join(&date_info, "begin_timestamp");
+        let end_p = join(&date_info, "end_timestamp");
+        let begin = ctx
+            .get(&begin_p)
+            .and_then(as_int)
+            .filter(|n| *n < 100_000_000_000);
+        let end = ctx
+            .get(&end_p)
+            .and_then(as_int)
+            .filter(|n| *n < 100_000_000_000);
+        if let (Some(b), Some(e)) = (begin, end) {
+            if b > e {
+                out.push(
+                    ctx.hit("CARD007", &end_p)
+                        .arg("begin", china_time(b))
+                        .arg("end", china_time(e)),
+                );
+            }
+        }
+        if let Some(e) = end {
+            if e < ctx.now {
+                out.push(
+                    ctx.hit("CARD008", &end_p)
+                        .arg("end", china_time(e))
+                        .arg("now", china_time(ctx.now)),
+                );
+            }
+        }
+    }
+}
+
+/// Pointers of every `date_info` object in a card/create or card/update body.
+pub fn date_infos(ctx: &Ctx) -> Vec<String> {
+    let mut found = Vec::new();
+    walk(ctx.value, &mut String::new(), &mut |ptr, v| {
+        if ptr.ends_with("/base_info/date_info") && v.is_object() {
+            found.push(ptr.to_string());
+        }
+    });
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn china_time_formats_utc_plus_8() {
+        assert_eq!(super::china_time(0), "1970-01-01 08:00");
+        assert_eq!(super::china_time(1_397_577_600), "2014-04-16 00:00");
+        assert_eq!(super::china_time(1_893_427_199), "2029-12-31 23:59");
+    }
+}

@@ -1,0 +1,186 @@
+//! URLs: card pages (`cardlint url`: `wechat_card_js=1`, a domain rather than an IP address,
+//! no port but 80/443, no fragment when signing) and URL-valued fields of payloads (a scheme,
+//! no spaces or line breaks copied from the docs).
+
+use super::{walk, Ctx, Out};
+use crate::finding::Hit;
+use crate::syntax::ast::Span;
+
+/// The pieces of an absolute URL, as byte ranges into it.
+pub struct Parts {
+    pub host: Span,
+    pub port: Option<Span>,
+    pub query: Option<Span>,
+    pub fragment: Option<Span>,
+}
+
+pub fn parse(url: &str) -> Option<Parts> {
+    let scheme_end = url.find("://")?;
+    let auth_start = scheme_end + 3;
+    let rest = &url[auth_start..];
+    let auth_len = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let auth = &rest[..auth_len];
+    let host_start = auth_start + auth.rfind('@').map_or(0, |i| i + 1);
+    let host_auth = &url[host_start..auth_start + auth_len];
+    let (host, port) = if host_auth.starts_with('[') {
+        let close = host_auth.find(']').map_or(host_auth.len(), |i| i + 1);
+        let port = host_auth[close..]
+            .strip_prefix(':')
+            .map(|_| host_start + close + 1..auth_start + auth_len);
+        (host_start..host_start + close, port)
+    } else {
+        match host_auth.rfind(':') {
+            Some(i) => (
+                host_start..host_start + i,
+                Some(host_start + i + 1..auth_start + auth_len),
+            ),
+            None => (host_start..auth_start + auth_len, None),
+        }
+    };
+    let fragment = url.find('#').map(|i| i..url.len());
+    let query_end = fragment.as_ref().map_or(url.len(), |f| f.start);
+    let query = url[..query_end].find('?').map(|i| i + 1..query_end);
+    Some(Parts {
+        host,
+        port,
+        query,
+        fragment,
+    })
+}
+
+pub fn host(url: &str) -> Option<String> {
+    let p = parse(url.trim())?;
+    Some(url.trim()[p.host].to_ascii_lowercase())
+}
+
+fn is_ip(host: &str) -> bool {
+    let h = host.trim_start_matches('[').trim_end_matches(']');
+    h.parse::<std::net::IpAddr>().is_ok()
+}
+
+/// The URL with `wechat_card_js=1` added to its query, keeping the fragment last.
+pub fn with_card_js(url: &str) -> String {
+    let (before, fragment) = match url.find('#') {
+        Some(i) => (&url[..i], &url[i..]),
+        None => (url, ""),
+    };
+    let sep = if !before.contains('?') {
+        "?"
+    } else if before.ends_with('?') || before.ends_with('&') {
+        ""
+    } else {
+        "&"
+    };
+    format!("{before}{sep}wechat_card_js=1{fragment}")
+}
+
+fn has_card_js(url: &str, parts: &Parts) -> bool {
+    parts
+        .query
+        .as_ref()
+        .is_some_and(|q| url[q.clone()].split('&').any(|kv| kv == "wechat_card_js=1"))
+}
+
+/// Checks of a card page URL given to `cardlint url`; spans are byte ranges of `url`.
+pub fn check_page_url(url: &str) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    let whole = 0..url.len();
+    if let Some(h) = whitespace(url) {
+        hits.push(h);
+    }
+    let Some(parts) = parse(url) else {
+        hits.push(Hit::new("URL005", whole).arg("value", url));
+        return hits;
+    };
+    let host = &url[parts.host.clone()];
+    if is_ip(host) {
+        hits.push(Hit::new("URL002", parts.host.clone()).arg("host", host));
+    }
+    if let Some(port) = &parts.port {
+        let p = &url[port.clone()];
+        if p != "80" && p != "443" && !p.is_empty() {
+            hits.push(Hit::new("URL003", port.start.saturating_sub(1)..port.end).arg("port", p));
+        }
+    }
+    if !has_card_js(url, &parts) {
+        hits.push(Hit::new("URL001", whole.clone()).arg("fixed", with_card_js(url)));
+    }
+    if let Some(f) = &parts.fragment {
+        hits.push(
+            Hit::new("URL004", f.clone())
+                .arg("fragment", &url[f.clone()])
+                .arg("signed", &url[..f.start]),
+        );
+    }
+    hits
+}
+
+fn whitespace(url: &str) -> Option<Hit> {
+    let (i, c) = url.char_indices().find(|(_, c)| c.is_whitespace())?;
+    Some(Hit::new("URL006", i..i + c.len_utf8()).arg("char", crate::syntax::lexer::printable(c)))
+}
+
+fn is_url_key(key: &str) -> bool {
+    key == "url" || key.ends_with("_url") || key == "banner" || key == "icon_url_list"
+}
+
+/// URL-valued fields in a payload: a scheme, and no whitespace inside.
+pub fn check_fields(ctx: &Ctx, out: &mut Out) {
+    walk(ctx.value, &mut String::new(), &mut |ptr, v| {
+        let Some(s) = v.as_str() else {
+            return;
+        };
+        let mut segs: Vec<String> = crate::locate::segments(ptr).collect();
+        if segs.last().is_some_and(|s| s.parse::<usize>().is_ok()) {
+            segs.pop();
+        }
+        if !segs.last().is_some_and(|k| is_url_key(k)) || s.trim().is_empty() {
+            return;
+        }
+        if s.chars().any(char::is_whitespace) {
+            out.push(ctx.hit("URL006", ptr).arg("char", "…"));
+        } else if !(s.starts_with("http://") || s.starts_with("https://")) {
+            out.push(ctx.hit("URL005", ptr).arg("value", s));
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(url: &str) -> Vec<&'static str> {
+        check_page_url(url).iter().map(|h| h.code).collect()
+    }
+
+    #[test]
+    fn card_page_urls() {
+        assert_eq!(
+            codes("https://m.example.com/card.html?cardid=1"),
+            ["URL001"]
+        );
+        assert_eq!(
+            with_card_js("https://m.example.com/card.html?cardid=1"),
+            "https://m.example.com/card.html?cardid=1&wechat_card_js=1"
+        );
+        assert_eq!(
+            with_card_js("https://m.example.com/c#top"),
+            "https://m.example.com/c?wechat_card_js=1#top"
+        );
+        assert_eq!(
+            codes("http://192.168.1.20/card.html?wechat_card_js=1"),
+            ["URL002"]
+        );
+        assert_eq!(
+            codes("https://m.example.com:8080/c?wechat_card_js=1"),
+            ["URL003"]
+        );
+        assert!(codes("https://m.example.com:443/c?wechat_card_js=1").is_empty());
+        assert_eq!(
+            codes("https://m.example.com/c?wechat_card_js=1#x"),
+            ["URL004"]
+        );
+        assert_eq!(codes("www.example.com/card.html"), ["URL005"]);
+        assert_eq!(host("http://[::1]:8080/x").as_deref(), Some("[::1]"));
+    }
+}

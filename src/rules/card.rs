@@ -70,6 +70,11 @@ pub fn check(ctx: &Ctx, out: &mut Out) {
         stock(ctx, out, &base_p, base);
         locations(ctx, out, &base_p, base);
         permissions(ctx, out, &base_p, base);
+        for legacy in ["sub_title", "url_name_type"] {
+            if base.contains_key(legacy) {
+                out.push(ctx.key_hit("CARD024", &join(&base_p, legacy)));
+            }
+        }
         if ctx.endpoint == "card/update" && base.contains_key("brand_name") {
             out.push(ctx.key_hit("CARD022", &join(&base_p, "brand_name")));
         }

@@ -202,6 +202,8 @@ fn card_ext_object(ctx: &Ctx, out: &mut Out, base: &str, card_id: Option<&str>) 
         } else if key == "cardId" || key == "card_id" {
             out.push(ctx.key_hit("EXT005", &p).arg("key", key.clone()));
             out.supersede("SCHEMA003", p);
+        } else if key == "outer_id" {
+            out.push(ctx.key_hit("QR003", &p));
         } else if let Some((_, good)) = RENAMES.iter().find(|(bad, _)| bad == key) {
             out.push(
                 ctx.key_hit("EXT003", &p)

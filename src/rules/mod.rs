@@ -7,6 +7,7 @@ pub mod cards;
 pub mod docs;
 pub mod ext;
 pub mod html;
+pub mod ids;
 pub mod qr;
 pub mod registry;
 pub mod time;
@@ -146,6 +147,7 @@ pub fn run(ctx: &Ctx) -> Out {
     let mut out = Out::default();
     time::check(ctx, &mut out);
     url::check_fields(ctx, &mut out);
+    ids::check(ctx, &mut out);
     match ctx.endpoint {
         "card/create" | "card/update" => card::check(ctx, &mut out),
         "card/qrcode/create" => qr::check(ctx, &mut out),

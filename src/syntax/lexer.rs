@@ -276,6 +276,19 @@ impl<'a> Lexer<'a> {
                 {
                     return self.unterminated(start, open, out, first_newline, string_hits);
                 }
+                if !matches!(c, '"' | '\'') {
+                    // a typographic closing quote is a second full-width character
+                    let ascii = if matches!(c, '‘' | '’') {
+                        "'"
+                    } else {
+                        "\""
+                    };
+                    string_hits.push(
+                        Hit::new("JSON002", at..p)
+                            .arg("char", c.to_string())
+                            .arg("ascii", ascii),
+                    );
+                }
                 break;
             }
             match c {

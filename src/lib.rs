@@ -18,6 +18,7 @@
 //! Schema) -> [`locate`] (pointer to line and column) -> [`Finding`]s, rendered by `report`.
 
 pub mod endpoint;
+pub mod explain;
 pub mod finding;
 pub mod locate;
 pub mod redact;

@@ -1,5 +1,7 @@
 //! The `cardlint` command: parse arguments, call the library, pick a renderer, exit code.
 
+mod explain_cmd;
+
 use cardlint::report::{self, Outcome};
 use cardlint::{Lang, LintError, Options};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -32,9 +34,21 @@ enum Command {
     /// List every rule
     Rules,
     /// Show a rule's documentation: what, why, fix and an example
+    /// Explain an errcode (40053), a response (JSON text, a file, or - for stdin), a symptom
+    /// (签名错误, "iOS 不行") or a rule (JSON001)
     Explain {
-        /// Rule code (JSON001) or name (trailing-comma)
-        rule: String,
+        query: String,
+        /// The request that got this answer: its findings are ranked against the errcode
+        #[arg(long)]
+        request: Option<PathBuf>,
+        /// The endpoint that answered (ranks the causes; default: from the request)
+        #[arg(long, short = 'e')]
+        endpoint: Option<String>,
+        /// Show only the meaning on this platform
+        #[arg(long, value_parser = ["mp", "wecom", "miniprogram"])]
+        platform: Option<String>,
+        #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
+        format: Format,
     },
     /// List the endpoints cardlint knows
     Endpoints,
@@ -157,16 +171,22 @@ fn main() -> ExitCode {
             print(&cardlint::rules::docs::list(lang));
             ExitCode::SUCCESS
         }
-        Command::Explain { rule } => match cardlint::rules::docs::explain(&rule, lang) {
-            Some(text) => {
-                print(&text);
-                ExitCode::SUCCESS
-            }
-            None => {
-                eprintln!("{}", cardlint::rules::docs::unknown_rule(&rule, lang));
-                ExitCode::from(2)
-            }
-        },
+        Command::Explain {
+            query,
+            request,
+            endpoint,
+            platform,
+            format,
+        } => explain_cmd::run(
+            explain_cmd::Args {
+                query,
+                request,
+                endpoint,
+                platform,
+                json: matches!(format, Format::Json),
+            },
+            lang,
+        ),
         Command::Url { urls, format } => {
             let reports: Vec<Outcome> = urls
                 .iter()
@@ -189,7 +209,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn print(text: &str) {
+pub(crate) fn print(text: &str) {
     let mut out = std::io::stdout().lock();
     // a closed pipe (`| head`) is not an error worth a panic
     let _ = out.write_all(text.as_bytes());

@@ -44,9 +44,12 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         }
         let n = normalize(c);
         let d = if n == w { 0 } else { distance(&w, &n) };
-        // a prefix ("Color01" for "Color010") is a likely truncation
+        // a prefix ("Color01" for "Color010") is a likely truncation, and a known name that
+        // contains the word (`bonus` in `init_bonus`) a likely shortening
         let d = if d > 0 && n.starts_with(&w) && w.len() + 2 >= n.len() {
             1
+        } else if d > 0 && w.len() >= 5 && (n.ends_with(&w) || n.starts_with(&w)) {
+            limit
         } else {
             d
         };

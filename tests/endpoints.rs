@@ -86,3 +86,54 @@ fn card_create_has_an_example_per_card_type() {
         );
     }
 }
+
+/// The schema keywords whose errors `schema.rs` turns into findings; a schema using any other
+/// keyword would fail silently there.
+#[test]
+fn schemas_use_only_keywords_with_findings() {
+    const KNOWN: &[&str] = &[
+        "$schema",
+        "title",
+        "type",
+        "properties",
+        "additionalProperties",
+        "required",
+        "enum",
+        "const",
+        "maxBytes",
+        "maxLength",
+        "minLength",
+        "minimum",
+        "maximum",
+        "items",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+        "pattern",
+        "if",
+        "then",
+        "else",
+        "allOf",
+        "not",
+        "$ref",
+        "$defs",
+        "minProperties",
+    ];
+    for (stem, text) in cardlint::rules::registry::SCHEMA_FILES {
+        let v: serde_json::Value = serde_json::from_str(text).unwrap();
+        let mut bad = Vec::new();
+        cardlint::rules::walk(&v, &mut String::new(), &mut |ptr, node| {
+            let Some(obj) = node.as_object() else { return };
+            // names under `properties` / `$defs` are field names, not keywords
+            if ptr.ends_with("/properties") || ptr.ends_with("/$defs") {
+                return;
+            }
+            for k in obj.keys() {
+                if !KNOWN.contains(&k.as_str()) {
+                    bad.push(format!("{ptr}/{k}"));
+                }
+            }
+        });
+        assert!(bad.is_empty(), "{stem}: unsupported keywords {bad:?}");
+    }
+}

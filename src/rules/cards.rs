@@ -133,7 +133,7 @@ pub fn check(ctx: &Ctx, out: &mut Out) {
         }
         let openid_p = join(&p, "openid");
         if has("openid") && !card.bind_openid {
-            out.push(named(ctx.key_hit("CODE003", &openid_p)));
+            out.push(named(ctx.hit("CODE003", &openid_p)));
         }
         if !has("openid") && card.bind_openid {
             let at = if p.is_empty() {

@@ -49,7 +49,10 @@ fn add_card(ctx: &Ctx, out: &mut Out) {
         for (legacy, key) in [("card_id", "cardId"), ("card_ext", "cardExt")] {
             if obj.contains_key(legacy) && !obj.contains_key(key) {
                 let lp = join(&p, legacy);
-                out.push(ctx.key_hit("EXT006", &lp).arg("key", key));
+                // a lone item may be a legacy batchAddCard entry, where snake_case is right
+                if !p.is_empty() {
+                    out.push(ctx.key_hit("EXT006", &lp).arg("key", key));
+                }
                 out.supersede("SCHEMA003", lp);
                 out.supersede("SCHEMA002", join(&p, key));
             }
@@ -196,7 +199,8 @@ fn card_ext_object(ctx: &Ctx, out: &mut Out, base: &str, card_id: Option<&str>) 
     };
     for key in obj.keys() {
         let p = join(base, key);
-        if TICKET_KEYS.contains(&key.as_str()) {
+        let bare = key.trim_matches(|c: char| !(c.is_ascii_alphanumeric() || c == '_'));
+        if TICKET_KEYS.contains(&bare) {
             out.push(ctx.key_hit("EXT004", &p).arg("key", key.clone()));
             out.supersede("SCHEMA003", p);
         } else if key == "cardId" || key == "card_id" {

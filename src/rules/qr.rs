@@ -41,7 +41,11 @@ pub fn check(ctx: &Ctx, out: &mut Out) {
         };
         if card.contains_key("expire_seconds") {
             let p = join(&c, "expire_seconds");
-            out.push(ctx.key_hit("QR002", &p));
+            let seconds = ctx
+                .get(&p)
+                .and_then(super::time::as_int)
+                .map_or(1800, |s| s.clamp(60, 1800));
+            out.push(ctx.key_hit("QR002", &p).arg("seconds", seconds.to_string()));
             out.supersede("SCHEMA003", p);
         }
         if card.contains_key("outer_id") {

@@ -276,8 +276,8 @@ impl<'a> Lexer<'a> {
                 {
                     return self.unterminated(start, open, out, first_newline, string_hits);
                 }
-                if !matches!(c, '"' | '\'') {
-                    // a typographic closing quote is a second full-width character
+                if !matches!(c, '"' | '\'') && c == open {
+                    // “…“: a typographic pair that does not even match is worth its own finding
                     let ascii = if matches!(c, '‘' | '’') {
                         "'"
                     } else {
@@ -336,9 +336,12 @@ impl<'a> Lexer<'a> {
                         first_newline = Some((at, out.len()));
                     }
                     out.push(c);
-                    string_hits.push(
-                        Hit::new("JSON006", at..p).arg("char", format!("U+{:04X}", c as u32)),
-                    );
+                    // one finding per string: a wrapped paragraph is one mistake, not ten
+                    if !string_hits.iter().any(|h: &Hit| h.code == "JSON006") {
+                        string_hits.push(
+                            Hit::new("JSON006", at..p).arg("char", format!("U+{:04X}", c as u32)),
+                        );
+                    }
                 }
                 c => out.push(c),
             }

@@ -1,0 +1,191 @@
+//! `cardlint explain QUERY`: what the query is (errcode, response, symptom or rule) and how
+//! the answer is printed; the matching itself lives in `cardlint::explain`.
+
+use cardlint::explain::{self, Ask, Response};
+use cardlint::report::human::{render_report, Style};
+use cardlint::rules::registry::{render, term};
+use cardlint::{finding::Arg, Lang, Options};
+use std::io::Read;
+use std::process::ExitCode;
+
+pub struct Args {
+    pub query: String,
+    pub request: Option<std::path::PathBuf>,
+    pub endpoint: Option<String>,
+    pub platform: Option<String>,
+    pub json: bool,
+}
+
+enum Query {
+    Response(Response, Option<(String, Vec<u8>)>),
+    Errcode(i64),
+    Rule(String),
+    Symptom,
+}
+
+fn classify(q: &str) -> Query {
+    let trimmed = q.trim();
+    let from_text =
+        |text: &str, request: Option<(String, Vec<u8>)>| match explain::parse_response(text) {
+            Some(r) => Query::Response(r, request),
+            None => Query::Symptom,
+        };
+    if trimmed == "-" {
+        let mut text = String::new();
+        let _ = std::io::stdin().take(1 << 20).read_to_string(&mut text);
+        return from_text(&text, None);
+    }
+    if trimmed.starts_with('{') {
+        return from_text(trimmed, None);
+    }
+    if let Ok(n) = trimmed.parse::<i64>() {
+        return Query::Errcode(n);
+    }
+    let path = std::path::Path::new(trimmed);
+    if path.is_file() {
+        let text = std::fs::read(path).unwrap_or_default();
+        let text = String::from_utf8_lossy(&text).into_owned();
+        // an .http file may hold the request and, after `HTTP/1.1 ...`, the response
+        if let Some(i) = text.find("\nHTTP/") {
+            let request = (trimmed.to_string(), text.as_bytes()[..i + 1].to_vec());
+            return from_text(&text[i..], Some(request));
+        }
+        return from_text(&text, None);
+    }
+    if cardlint::rules::registry::lookup(trimmed).is_some() {
+        return Query::Rule(trimmed.to_string());
+    }
+    Query::Symptom
+}
+
+pub fn run(args: Args, lang: Lang) -> ExitCode {
+    let query = classify(&args.query);
+    let (response, inline_request) = match query {
+        Query::Rule(r) => {
+            return match cardlint::rules::docs::explain(&r, lang) {
+                Some(text) => {
+                    crate::print(&text);
+                    ExitCode::SUCCESS
+                }
+                None => {
+                    eprintln!("{}", cardlint::rules::docs::unknown_rule(&r, lang));
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Query::Response(r, req) => (Some(r), req),
+        Query::Errcode(n) => (
+            Some(Response {
+                errcode: n,
+                errmsg: String::new(),
+                hint: None,
+            }),
+            None,
+        ),
+        Query::Symptom => (None, None),
+    };
+    // the request that failed, linted, so its findings can be ranked against the answer
+    let request = match (&args.request, inline_request) {
+        (Some(p), _) => match std::fs::read(p) {
+            Ok(b) => Some((p.display().to_string(), b)),
+            Err(e) => {
+                let err = cardlint::LintError::Input(cardlint::InputError::Io {
+                    path: p.display().to_string(),
+                    source: e,
+                });
+                eprintln!("{}", cardlint::rules::docs::lint_error(&err, lang));
+                return ExitCode::from(2);
+            }
+        },
+        (None, r) => r,
+    };
+    let report = match request {
+        Some((path, bytes)) => {
+            let options = Options {
+                endpoint: args.endpoint.clone(),
+                lang: Some(lang),
+                ..Options::default()
+            };
+            match cardlint::lint_bytes(&options, &path, &bytes) {
+                Ok(r) => Some(r),
+                Err(e) => {
+                    eprintln!("{}", cardlint::rules::docs::lint_error(&e, lang));
+                    return ExitCode::from(2);
+                }
+            }
+        }
+        None => None,
+    };
+    let endpoint = args
+        .endpoint
+        .as_deref()
+        .and_then(cardlint::endpoint::canonical)
+        .or(report.as_ref().and_then(|r| r.endpoint));
+    let ask = Ask {
+        platform: args.platform.as_deref(),
+        endpoint,
+        lang,
+        findings: report
+            .as_ref()
+            .map(|r| r.findings.clone())
+            .unwrap_or_default(),
+    };
+    let explanation = match &response {
+        Some(resp) => match explain::code(resp.errcode) {
+            Some(code) => {
+                let shown = (!resp.errmsg.is_empty()).then_some(resp);
+                explain::for_code(code, shown, ask)
+            }
+            None => {
+                let nearby: Vec<String> = explain::nearby(resp.errcode)
+                    .iter()
+                    .map(i64::to_string)
+                    .collect();
+                let mut a = vec![("errcode", Arg::Text(resp.errcode.to_string()))];
+                if !nearby.is_empty() {
+                    a.push(("nearby", Arg::Text(nearby.join(", "))));
+                }
+                eprintln!("{}", render(&term(lang, "error.unknown_errcode"), &a, lang));
+                return ExitCode::from(2);
+            }
+        },
+        None => match explain::symptoms(&args.query).first() {
+            Some(s) => explain::for_symptom(s, ask),
+            // text that carries an errcode, as the seed writes them: `{47001,data format error}`
+            None if explain::errcode_in(&args.query).is_some() => {
+                let code = explain::errcode_in(&args.query).and_then(explain::code);
+                explain::for_code(code.expect("checked"), None, ask)
+            }
+            None => {
+                let a = [("query", Arg::Text(args.query.clone()))];
+                eprintln!("{}", render(&term(lang, "error.nothing_matches"), &a, lang));
+                return ExitCode::from(2);
+            }
+        },
+    };
+    if args.json {
+        let mut text = serde_json::to_string_pretty(&explanation).expect("serializable");
+        text.push('\n');
+        crate::print(&text);
+        return ExitCode::SUCCESS;
+    }
+    let mut text = explain::render(&explanation, lang);
+    if let Some(mut r) = report {
+        if explanation.causes.iter().any(|c| c.found) {
+            text.push_str(&format!("\n{}:\n", term(lang, "explain.findings")));
+        } else if response.is_some() {
+            text.push_str(&format!("\n{}\n", term(lang, "explain.none_found")));
+        }
+        r.findings = explanation.findings;
+        text.push_str(&render_report(
+            &r,
+            &Style {
+                color: false,
+                width: 100,
+                lang,
+            },
+        ));
+    }
+    crate::print(&text);
+    ExitCode::SUCCESS
+}

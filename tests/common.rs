@@ -92,8 +92,27 @@ pub fn lint_file(path: &Path, endpoint: Option<String>, lang: Lang) -> Report {
     lint_with(path, &options)
 }
 
-/// Lints a file (or, for `.url` files, the page URL it holds) with the given options.
+/// Lints a file (or, for `.url` files, the page URL it holds) with the given options; a
+/// folder's `endpoints.toml` (`"file name" = "endpoint"`) overrides the endpoint per file, for
+/// corpus payloads kept next to the rule they were built into.
 pub fn lint_with(path: &Path, options: &Options) -> Report {
+    let overrides: std::collections::BTreeMap<String, String> = path
+        .parent()
+        .and_then(|d| std::fs::read_to_string(d.join("endpoints.toml")).ok())
+        .map(|t| toml::from_str(&t).unwrap())
+        .unwrap_or_default();
+    let name = path.file_name().unwrap().to_string_lossy().to_string();
+    let owned;
+    let options = match overrides.get(&name) {
+        Some(e) => {
+            owned = Options {
+                endpoint: Some(e.clone()),
+                ..options.clone()
+            };
+            &owned
+        }
+        None => options,
+    };
     let bytes = std::fs::read(path).unwrap();
     if path.extension().is_some_and(|e| e == "url") {
         let url = String::from_utf8(bytes).unwrap();

@@ -222,3 +222,38 @@ fn next_to_the_request_the_matching_finding_comes_first() {
     assert_eq!(e["findings"][0]["code"], "QR001", "{e:#}");
     assert_eq!(e["causes"][0]["found"], true);
 }
+
+#[test]
+fn an_http_file_holding_request_and_response() {
+    let dir = std::env::temp_dir().join(format!("cardlint-explain-http-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("consume.http");
+    std::fs::write(
+        &file,
+        "POST https://api.weixin.qq.com/card/code/consume?access_token=TOKEN_SECRET_1\n\n{\"code\": 1434008071, \"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\"}\n\nHTTP/1.1 200 OK\nContent-Type: application/json\n\n{\"errcode\":40053,\"errmsg\":\"invalid action info, please check document hint: [aB9] rid: 64f0\"}\n",
+    )
+    .unwrap();
+    let out = cardlint()
+        .args(["explain", "-f", "json"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains("TOKEN_SECRET_1"));
+    let e: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(e["hint"], "aB9");
+    assert_eq!(e["findings"][0]["code"], "TYPE002", "{e:#}");
+}
+
+#[test]
+fn a_field_named_in_the_errmsg_is_pointed_out() {
+    assert_eq!(
+        explain::field_in("invalid card id").as_deref(),
+        Some("card_id")
+    );
+    assert_eq!(
+        explain::field_in("invalid serial code").as_deref(),
+        Some("code")
+    );
+    assert_eq!(explain::field_in("system error"), None);
+}

@@ -156,31 +156,47 @@ fn exit_codes() {
 
 #[test]
 fn directories_are_walked_in_sorted_order() {
+    let dir = tempdir();
+    let body = r#"{"card_id": "pFS7Fjg8kV1IdDz01r4SQwMkuCKc", "code": "110201201245"}"#;
+    for f in [
+        "b.json",
+        "a.http",
+        "sub/c.jsonc",
+        "sub/deeper/d.json",
+        ".hidden/e.json",
+        "notes.txt",
+    ] {
+        let p = dir.join(f);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        let text = if f.ends_with(".http") {
+            format!("POST /card/code/consume\n\n{body}\n")
+        } else {
+            body.to_string()
+        };
+        std::fs::write(p, text).unwrap();
+    }
     let out = cardlint()
-        .args([
-            "check",
-            "-f",
-            "json",
-            "-e",
-            "card/code/get",
-            "fixtures/JSON001",
-        ])
+        .args(["check", "-f", "json", "-e", "card/code/consume"])
+        .arg(&dir)
         .assert()
-        .code(1)
+        .code(0)
         .get_output()
         .stdout
         .clone();
     let doc = json_of(&out);
-    let paths: Vec<&str> = doc["files"]
+    let names: Vec<String> = doc["files"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| f["path"].as_str().unwrap())
+        .map(|f| {
+            let p = f["path"].as_str().unwrap();
+            p[dir.to_str().unwrap().len() + 1..].to_string()
+        })
         .collect();
-    let mut sorted = paths.clone();
-    sorted.sort();
-    assert_eq!(paths, sorted);
-    assert_eq!(paths.len(), 4, "{paths:?}");
+    assert_eq!(
+        names,
+        ["a.http", "b.json", "sub/c.jsonc", "sub/deeper/d.json"]
+    );
 }
 
 #[test]

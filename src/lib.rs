@@ -17,6 +17,8 @@
 //! recovery) -> [`endpoint`] (which request this is) -> [`schema`] (per-endpoint JSON
 //! Schema) -> [`locate`] (pointer to line and column) -> [`Finding`]s, rendered by `report`.
 
+pub mod baseline;
+pub mod config;
 pub mod endpoint;
 pub mod explain;
 pub mod finding;

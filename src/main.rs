@@ -1,12 +1,13 @@
 //! The `cardlint` command: parse arguments, call the library, pick a renderer, exit code.
 
+mod check_cmd;
 mod explain_cmd;
 
 use cardlint::report::{self, Outcome};
-use cardlint::{Lang, LintError, Options};
+use cardlint::Lang;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -30,7 +31,16 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Lint request bodies: files, directories (.json, .jsonc, .http) or - for stdin
-    Check(CheckArgs),
+    Check(check_cmd::CheckArgs),
+    /// Write a commented starter cardlint.toml in the current folder
+    Init,
+    /// Print shell completions
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff)
+    Man,
     /// List every rule
     Rules,
     /// Show a rule's documentation: what, why, fix and an example
@@ -112,45 +122,18 @@ struct Ticket {
     api_ticket: String,
 }
 
-#[derive(clap::Args)]
-struct CheckArgs {
-    /// Files, directories or - (stdin)
-    #[arg(required = true)]
-    paths: Vec<PathBuf>,
-    /// The API endpoint, e.g. card/create or card/code/get (default: from .http request line or the payload's shape)
-    #[arg(long, short = 'e')]
-    endpoint: Option<String>,
-    /// Output format
-    #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
-    format: Format,
-    /// Colors in human output
-    #[arg(long, value_enum, default_value_t = Color::Auto)]
-    color: Color,
-    /// Largest input accepted, in bytes
-    #[arg(long, default_value_t = cardlint::source::DEFAULT_MAX_BYTES)]
-    max_bytes: u64,
-    /// A card/create payload or card/get response that defines CARD_ID, for the cross-payload checks (repeatable)
-    #[arg(long = "card", value_name = "CARD_ID=PATH")]
-    cards: Vec<String>,
-    /// The wx_card api_ticket, to verify card_ext signatures (never printed)
-    #[arg(long, env = "CARDLINT_API_TICKET", hide_env_values = true)]
-    api_ticket: Option<String>,
-    /// The jsapi ticket, to tell whether it was used instead of the wx_card one
-    #[arg(long, env = "CARDLINT_JSAPI_TICKET", hide_env_values = true)]
-    jsapi_ticket: Option<String>,
-    /// The card_id a card_ext was signed for, when the payload does not say
-    #[arg(long)]
-    card_id: Option<String>,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Format {
+#[derive(Clone, Copy, ValueEnum, PartialEq)]
+pub(crate) enum Format {
     Human,
     Json,
+    Sarif,
+    Github,
+    Junit,
+    Gitlab,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
-enum Color {
+pub(crate) enum Color {
     Auto,
     Always,
     Never,
@@ -166,7 +149,24 @@ fn main() -> ExitCode {
     };
     let lang = cli.lang.unwrap_or_else(Lang::from_env);
     match cli.command {
-        Command::Check(args) => check(args, lang),
+        Command::Check(args) => check_cmd::run(args, cli.lang),
+        Command::Init => init(lang),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "cardlint", &mut out);
+            print(&String::from_utf8_lossy(&out));
+            ExitCode::SUCCESS
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            if clap_mangen::Man::new(cmd).render(&mut out).is_err() {
+                return ExitCode::from(2);
+            }
+            print(&String::from_utf8_lossy(&out));
+            ExitCode::SUCCESS
+        }
         Command::Rules => {
             print(&cardlint::rules::docs::list(lang));
             ExitCode::SUCCESS
@@ -195,7 +195,7 @@ fn main() -> ExitCode {
             let errors = reports
                 .iter()
                 .any(|o| matches!(o, Outcome::Checked(r) if r.has_errors()));
-            print(&render(&reports, format, Color::Auto, lang));
+            print(&render(&reports, &[], format, Color::Auto, lang));
             ExitCode::from(u8::from(errors))
         }
         Command::Sign(sign) => {
@@ -209,6 +209,26 @@ fn main() -> ExitCode {
     }
 }
 
+/// `cardlint init`: a commented starter config, never over an existing one.
+fn init(lang: Lang) -> ExitCode {
+    let path = std::path::Path::new(cardlint::config::FILE_NAME);
+    let t = |k: &str| cardlint::rules::registry::term(lang, k);
+    if path.exists() {
+        eprintln!("{}", t("init.exists"));
+        return ExitCode::from(2);
+    }
+    match std::fs::write(path, cardlint::config::STARTER) {
+        Ok(()) => {
+            eprintln!("{}", t("init.written"));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{}: {e}", cardlint::config::FILE_NAME);
+            ExitCode::from(2)
+        }
+    }
+}
+
 pub(crate) fn print(text: &str) {
     let mut out = std::io::stdout().lock();
     // a closed pipe (`| head`) is not an error worth a panic
@@ -216,95 +236,19 @@ pub(crate) fn print(text: &str) {
     let _ = out.flush();
 }
 
-fn check(args: CheckArgs, lang: Lang) -> ExitCode {
-    let mut cards = cardlint::rules::CardBook::new();
-    for spec in &args.cards {
-        match load_card(spec) {
-            Ok((id, def)) => {
-                cards.insert(id, def);
-            }
-            Err(e) => {
-                eprintln!("{}", cardlint::rules::docs::card_error(&e, lang));
-                return ExitCode::from(2);
-            }
-        }
-    }
-    let options = Options {
-        endpoint: args.endpoint.clone(),
-        lang: Some(lang),
-        cards: std::sync::Arc::new(cards),
-        signing: cardlint::rules::Signing {
-            api_ticket: args.api_ticket.clone(),
-            jsapi_ticket: args.jsapi_ticket.clone(),
-            card_id: args.card_id.clone(),
-        },
-        now: None,
-    };
-    if let Some(name) = &args.endpoint {
-        if cardlint::endpoint::canonical(name).is_none() {
-            let e = LintError::UnknownEndpoint {
-                name: name.clone(),
-                suggestion: cardlint::endpoint::suggest(name),
-            };
-            eprintln!("{}", cardlint::rules::docs::lint_error(&e, lang));
-            return ExitCode::from(2);
-        }
-    }
-    let mut inputs = Vec::new();
-    let mut outcomes = Vec::new();
-    for p in &args.paths {
-        collect(p, &mut inputs, &mut outcomes, lang);
-    }
-    for input in inputs {
-        let result = match &input {
-            Input::Stdin => {
-                let stdin = std::io::stdin();
-                cardlint::source::read_limited(stdin.lock(), "<stdin>", args.max_bytes)
-                    .map(|b| ("<stdin>".to_string(), b))
-            }
-            Input::File(p) => {
-                cardlint::source::read_path(p, args.max_bytes).map(|b| (p.display().to_string(), b))
-            }
-        };
-        let outcome = match result {
-            Ok((path, bytes)) => match cardlint::lint_bytes(&options, &path, &bytes) {
-                Ok(r) => Outcome::Checked(r),
-                Err(e) => Outcome::Failed {
-                    path,
-                    error: cardlint::rules::docs::lint_error(&e, lang),
-                },
-            },
-            Err(e) => Outcome::Failed {
-                path: input.name(),
-                error: cardlint::rules::docs::lint_error(&LintError::Input(e), lang),
-            },
-        };
-        outcomes.push(outcome);
-    }
-    print(&render(&outcomes, args.format, args.color, lang));
-    if matches!(args.format, Format::Json) {
-        for o in &outcomes {
-            if let Outcome::Failed { error, .. } = o {
-                eprintln!("{error}");
-            }
-        }
-    }
-    let failed = outcomes.iter().any(|o| matches!(o, Outcome::Failed { .. }));
-    let errors = outcomes
-        .iter()
-        .any(|o| matches!(o, Outcome::Checked(r) if r.has_errors()));
-    ExitCode::from(if failed {
-        2
-    } else if errors {
-        1
-    } else {
-        0
-    })
-}
-
-fn render(outcomes: &[Outcome], format: Format, color: Color, lang: Lang) -> String {
+pub(crate) fn render(
+    outcomes: &[Outcome],
+    stale: &[cardlint::baseline::Entry],
+    format: Format,
+    color: Color,
+    lang: Lang,
+) -> String {
     match format {
-        Format::Json => report::json::render(outcomes),
+        Format::Json => report::json::render(outcomes, stale),
+        Format::Sarif => report::sarif::render(outcomes, lang),
+        Format::Github => report::github::render(outcomes),
+        Format::Junit => report::junit::render(outcomes),
+        Format::Gitlab => report::gitlab::render(outcomes),
         Format::Human => {
             let tty = std::io::stdout().is_terminal();
             let color = match color {
@@ -317,22 +261,14 @@ fn render(outcomes: &[Outcome], format: Format, color: Color, lang: Lang) -> Str
             } else {
                 100
             };
-            report::human::render(outcomes, &report::human::Style { color, width, lang })
+            report::human::render(
+                outcomes,
+                stale,
+                &report::human::Style { color, width, lang },
+            )
         }
     }
 }
-
-/// `CARD_ID=PATH`: the card a later payload names, read from its create payload or card/get response.
-fn load_card(spec: &str) -> Result<(String, cardlint::rules::CardDef), CardError> {
-    let (id, path) = spec
-        .split_once('=')
-        .ok_or_else(|| CardError::Spec(spec.to_string()))?;
-    let text = std::fs::read_to_string(path).map_err(|e| CardError::Io(path.to_string(), e))?;
-    let def = cardlint::rules::CardDef::from_text(path, &text).map_err(CardError::NotACard)?;
-    Ok((id.trim().to_string(), def))
-}
-
-use cardlint::rules::docs::CardError;
 
 fn now_secs() -> String {
     std::time::SystemTime::now()
@@ -415,69 +351,4 @@ fn signing(sign: Sign) -> String {
 
 fn terminal_width() -> Option<usize> {
     std::env::var("COLUMNS").ok()?.parse().ok()
-}
-
-enum Input {
-    Stdin,
-    File(PathBuf),
-}
-
-impl Input {
-    fn name(&self) -> String {
-        match self {
-            Input::Stdin => "<stdin>".into(),
-            Input::File(p) => p.display().to_string(),
-        }
-    }
-}
-
-const EXTENSIONS: &[&str] = &["json", "jsonc", "http", "rest"];
-
-/// Files as given; directories walked for payload files, in sorted order, hidden entries skipped.
-fn collect(path: &Path, inputs: &mut Vec<Input>, outcomes: &mut Vec<Outcome>, lang: Lang) {
-    if path.as_os_str() == "-" {
-        inputs.push(Input::Stdin);
-        return;
-    }
-    match std::fs::metadata(path) {
-        Ok(m) if m.is_dir() => {
-            let mut stack = vec![path.to_path_buf()];
-            let mut files = Vec::new();
-            while let Some(dir) = stack.pop() {
-                let Ok(entries) = std::fs::read_dir(&dir) else {
-                    continue;
-                };
-                for entry in entries.flatten() {
-                    let p = entry.path();
-                    let hidden = entry.file_name().to_string_lossy().starts_with('.');
-                    if hidden {
-                        continue;
-                    }
-                    match entry.file_type() {
-                        Ok(t) if t.is_dir() => stack.push(p),
-                        Ok(t) if t.is_file() => {
-                            let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
-                            if EXTENSIONS.contains(&ext) {
-                                files.push(p);
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-            }
-            files.sort();
-            inputs.extend(files.into_iter().map(Input::File));
-        }
-        Ok(_) => inputs.push(Input::File(path.to_path_buf())),
-        Err(e) => outcomes.push(Outcome::Failed {
-            path: path.display().to_string(),
-            error: cardlint::rules::docs::lint_error(
-                &LintError::Input(cardlint::InputError::Io {
-                    path: path.display().to_string(),
-                    source: e,
-                }),
-                lang,
-            ),
-        }),
-    }
 }

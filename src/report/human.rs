@@ -196,16 +196,23 @@ pub fn render_report(r: &Report, style: &Style) -> String {
     out
 }
 
-pub fn render(outcomes: &[Outcome], style: &Style) -> String {
+pub fn render(outcomes: &[Outcome], stale: &[crate::baseline::Entry], style: &Style) -> String {
     let mut out = String::new();
     for o in outcomes {
         match o {
             Outcome::Checked(r) => out.push_str(&render_report(r, style)),
-            Outcome::Failed { path, error } => {
-                let _ = path;
-                out.push_str(&format!("× {error}\n\n"));
-            }
+            Outcome::Failed { error, .. } => out.push_str(&format!("× {error}\n\n")),
         }
+    }
+    for e in stale {
+        let args = [
+            ("path", crate::finding::Arg::Text(e.path.clone())),
+            ("code", crate::finding::Arg::Text(e.code.clone())),
+            ("pointer", crate::finding::Arg::Text(e.pointer.clone())),
+        ];
+        let t = crate::rules::registry::term(style.lang, "baseline.stale");
+        out.push_str(&crate::rules::registry::render(&t, &args, style.lang));
+        out.push('\n');
     }
     let s = Summary::of(outcomes);
     let files = match style.lang {

@@ -9,6 +9,9 @@ struct Doc<'a> {
     version: u32,
     files: Vec<File<'a>>,
     summary: Summary,
+    /// Baseline entries that matched nothing (only when a baseline is in use and some are stale).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    stale_baseline: &'a [crate::baseline::Entry],
 }
 
 #[derive(Serialize)]
@@ -20,7 +23,7 @@ struct File<'a> {
     error: Option<&'a str>,
 }
 
-pub fn render(outcomes: &[Outcome]) -> String {
+pub fn render(outcomes: &[Outcome], stale: &[crate::baseline::Entry]) -> String {
     let files = outcomes
         .iter()
         .map(|o| match o {
@@ -42,6 +45,7 @@ pub fn render(outcomes: &[Outcome]) -> String {
         version: 1,
         files,
         summary: Summary::of(outcomes),
+        stale_baseline: stale,
     };
     let mut out = serde_json::to_string_pretty(&doc).expect("findings serialize");
     out.push('\n');

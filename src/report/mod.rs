@@ -1,7 +1,11 @@
 //! Renderers: they format findings and decide nothing.
 
+pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 
 use crate::Report;
 

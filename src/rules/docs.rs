@@ -20,7 +20,7 @@ pub fn list(lang: Lang) -> String {
 }
 
 /// A template with its placeholders shown as `…` (for listings).
-fn strip_placeholders(t: &str) -> String {
+pub fn strip_placeholders(t: &str) -> String {
     let names = registry::placeholders(t);
     let args: Vec<(&str, Arg)> = names
         .iter()

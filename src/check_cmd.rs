@@ -1,0 +1,448 @@
+//! `cardlint check`: inputs (files, folders walked with .gitignore respected, stdin), the
+//! config file, linting in parallel, the baseline, every output format and the exit code.
+
+use crate::{render, Color, Format};
+use cardlint::baseline::{self, Baseline, Entry, Matcher};
+use cardlint::config::{self, Config, Selection};
+use cardlint::report::Outcome;
+use cardlint::rules::docs::{lint_error, CardError};
+use cardlint::{Lang, LintError, Options, Severity};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(clap::Args)]
+pub struct CheckArgs {
+    /// Files, directories or - (stdin)
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// The API endpoint, e.g. card/create or card/code/get (default: config glob, .http request line, or the payload's shape)
+    #[arg(long, short = 'e')]
+    endpoint: Option<String>,
+    /// Output format; repeat with --output to write several in one run
+    #[arg(long, short = 'f', value_enum)]
+    format: Vec<Format>,
+    /// Write the format given at the same position to this file (default: stdout)
+    #[arg(long, short = 'o')]
+    output: Vec<PathBuf>,
+    /// Exit with 1 when a finding of this severity or worse remains
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
+    /// Only these rules: codes or family prefixes, comma-separated (JSON,CARD001)
+    #[arg(long, value_delimiter = ',')]
+    select: Vec<String>,
+    /// Never these rules: codes or family prefixes, comma-separated
+    #[arg(long, value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// The config file (default: the nearest cardlint.toml above the first path)
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// The path stdin stands for, for config globs and reports
+    #[arg(long)]
+    stdin_filename: Option<String>,
+    /// The baseline file (default: the config's `baseline`, else .cardlint-baseline.json)
+    #[arg(long)]
+    baseline: Option<PathBuf>,
+    /// Write every current finding to the baseline and exit 0
+    #[arg(long)]
+    write_baseline: bool,
+    /// Colors in human output
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+    /// Largest input accepted, in bytes
+    #[arg(long, default_value_t = cardlint::source::DEFAULT_MAX_BYTES)]
+    max_bytes: u64,
+    /// A card/create payload or card/get response that defines CARD_ID, for the cross-payload checks (repeatable)
+    #[arg(long = "card", value_name = "CARD_ID=PATH")]
+    cards: Vec<String>,
+    /// The wx_card api_ticket, to verify card_ext signatures (never printed)
+    #[arg(long, env = "CARDLINT_API_TICKET", hide_env_values = true)]
+    api_ticket: Option<String>,
+    /// The jsapi ticket, to tell whether it was used instead of the wx_card one
+    #[arg(long, env = "CARDLINT_JSAPI_TICKET", hide_env_values = true)]
+    jsapi_ticket: Option<String>,
+    /// The card_id a card_ext was signed for, when the payload does not say
+    #[arg(long)]
+    card_id: Option<String>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum, PartialEq)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+impl FailOn {
+    fn parse(s: &str) -> FailOn {
+        match s {
+            "warning" => FailOn::Warning,
+            "info" => FailOn::Info,
+            "never" => FailOn::Never,
+            _ => FailOn::Error,
+        }
+    }
+
+    fn fails(self, s: Severity) -> bool {
+        match self {
+            FailOn::Error => s >= Severity::Error,
+            FailOn::Warning => s >= Severity::Warning,
+            FailOn::Info => true,
+            FailOn::Never => false,
+        }
+    }
+}
+
+enum Input {
+    Stdin,
+    File(PathBuf),
+}
+
+/// Payload files; pages and scripts are checked when named, not when a folder is walked.
+const EXTENSIONS: &[&str] = &["json", "jsonc", "http", "rest"];
+
+/// Files as given; folders walked for payload files with .gitignore and hidden entries
+/// skipped, in sorted order.
+fn collect(path: &Path, inputs: &mut Vec<Input>, outcomes: &mut Vec<Outcome>, lang: Lang) {
+    if path.as_os_str() == "-" {
+        inputs.push(Input::Stdin);
+        return;
+    }
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => {
+            let mut files: Vec<PathBuf> = ignore::WalkBuilder::new(path)
+                .hidden(true)
+                .require_git(false)
+                .build()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+                .map(ignore::DirEntry::into_path)
+                .filter(|p| {
+                    p.extension()
+                        .and_then(|e| e.to_str())
+                        .is_some_and(|e| EXTENSIONS.contains(&e))
+                })
+                .collect();
+            files.sort();
+            inputs.extend(files.into_iter().map(Input::File));
+        }
+        Ok(_) => inputs.push(Input::File(path.to_path_buf())),
+        Err(e) => outcomes.push(Outcome::Failed {
+            path: path.display().to_string(),
+            error: lint_error(
+                &LintError::Input(cardlint::InputError::Io {
+                    path: path.display().to_string(),
+                    source: e,
+                }),
+                lang,
+            ),
+        }),
+    }
+}
+
+/// The card a later payload names, read from its create payload or card/get response.
+pub fn load_card(path: &Path) -> Result<cardlint::rules::CardDef, CardError> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| CardError::Io(shown.clone(), e))?;
+    cardlint::rules::CardDef::from_text(&shown, &text).map_err(CardError::NotACard)
+}
+
+fn spec(s: &str) -> Result<(String, PathBuf), CardError> {
+    let (id, path) = s
+        .split_once('=')
+        .ok_or_else(|| CardError::Spec(s.to_string()))?;
+    Ok((id.trim().to_string(), PathBuf::from(path)))
+}
+
+pub fn run(args: CheckArgs, cli_lang: Option<Lang>) -> ExitCode {
+    let env_lang = cli_lang.unwrap_or_else(Lang::from_env);
+    let config_path = args.config.clone().or_else(|| {
+        let first = args.paths.first().filter(|p| p.as_os_str() != "-");
+        let start = match (first, &args.stdin_filename) {
+            (Some(p), _) => p.clone(),
+            (None, Some(name)) => PathBuf::from(name),
+            (None, None) => PathBuf::from("."),
+        };
+        config::discover(&start)
+    });
+    let config = match &config_path {
+        Some(p) => match Config::load(p) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("{}", e.text(env_lang));
+                return ExitCode::from(2);
+            }
+        },
+        None => Config {
+            dir: std::path::absolute(".").unwrap_or_default(),
+            ..Config::default()
+        },
+    };
+    let lang = cli_lang.or(config.lang).unwrap_or(env_lang);
+    if let Some(name) = &args.endpoint {
+        if cardlint::endpoint::canonical(name).is_none() {
+            let e = LintError::UnknownEndpoint {
+                name: name.clone(),
+                suggestion: cardlint::endpoint::suggest(name),
+            };
+            eprintln!("{}", lint_error(&e, lang));
+            return ExitCode::from(2);
+        }
+    }
+    let mut cards = cardlint::rules::CardBook::new();
+    let from_flags = args.cards.iter().map(|s| spec(s));
+    let from_config = config
+        .cards
+        .iter()
+        .map(|(id, p)| Ok((id.clone(), p.clone())));
+    for item in from_config.chain(from_flags) {
+        match item.and_then(|(id, p)| load_card(&p).map(|d| (id, d))) {
+            Ok((id, def)) => {
+                cards.insert(id, def);
+            }
+            Err(e) => {
+                eprintln!("{}", cardlint::rules::docs::card_error(&e, lang));
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let base = Options {
+        endpoint: args.endpoint.clone(),
+        lang: Some(lang),
+        cards: Arc::new(cards),
+        signing: cardlint::rules::Signing {
+            api_ticket: args.api_ticket.clone(),
+            jsapi_ticket: args.jsapi_ticket.clone(),
+            card_id: args.card_id.clone(),
+        },
+        now: None,
+    };
+    let mut inputs = Vec::new();
+    let mut outcomes = Vec::new();
+    for p in &args.paths {
+        collect(p, &mut inputs, &mut outcomes, lang);
+    }
+    let cli_sel = Selection {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        ..Selection::default()
+    };
+    let stdin_name = args
+        .stdin_filename
+        .clone()
+        .unwrap_or_else(|| "<stdin>".into());
+    // read stdin first, on this thread; files are read and linted in parallel
+    let stdin_bytes = inputs.iter().any(|i| matches!(i, Input::Stdin)).then(|| {
+        cardlint::source::read_limited(std::io::stdin().lock(), &stdin_name, args.max_bytes)
+    });
+    let checked: Vec<Outcome> = inputs
+        .par_iter()
+        .map(|input| {
+            let (shown, bytes) = match input {
+                Input::Stdin => (
+                    stdin_name.clone(),
+                    match stdin_bytes.as_ref().expect("read above") {
+                        Ok(b) => Ok(b.clone()),
+                        Err(e) => Err(clone_input_error(e)),
+                    },
+                ),
+                Input::File(p) => (
+                    p.display().to_string(),
+                    cardlint::source::read_path(p, args.max_bytes),
+                ),
+            };
+            let rel = config.relative(Path::new(&shown));
+            let outcome = match bytes {
+                Err(e) => Outcome::Failed {
+                    path: shown,
+                    error: lint_error(&LintError::Input(e), lang),
+                },
+                Ok(bytes) => {
+                    let mut options = base.clone();
+                    if options.endpoint.is_none() {
+                        options.endpoint = config.endpoint_for(&rel).map(str::to_string);
+                    }
+                    match cardlint::lint_bytes(&options, &shown, &bytes) {
+                        Ok(mut r) => {
+                            config.filter(&rel, &cli_sel, &mut r.findings);
+                            Outcome::Checked(r)
+                        }
+                        Err(e) => Outcome::Failed {
+                            path: shown,
+                            error: lint_error(&e, lang),
+                        },
+                    }
+                }
+            };
+            outcome
+        })
+        .collect();
+    outcomes.extend(checked);
+
+    // the baseline: paths relative to the baseline file's folder
+    let baseline_path = args
+        .baseline
+        .clone()
+        .or(config.baseline.clone())
+        .unwrap_or_else(|| config.dir.join(baseline::DEFAULT_NAME));
+    let baseline_dir = std::path::absolute(&baseline_path)
+        .ok()
+        .and_then(|p| p.parent().map(Path::to_path_buf))
+        .unwrap_or_default();
+    let key_of = |o: &Outcome| -> String {
+        let path = match o {
+            Outcome::Checked(r) => r.source.path.clone(),
+            Outcome::Failed { path, .. } => path.clone(),
+        };
+        let abs = std::path::absolute(&path).unwrap_or_else(|_| PathBuf::from(&path));
+        abs.strip_prefix(&baseline_dir)
+            .unwrap_or(&abs)
+            .to_string_lossy()
+            .replace('\\', "/")
+    };
+    if args.write_baseline {
+        let b = Baseline::from_findings(outcomes.iter().filter_map(|o| match o {
+            Outcome::Checked(r) => Some((key_of(o), r.findings.as_slice())),
+            Outcome::Failed { .. } => None,
+        }));
+        if let Err(e) = b.write(&baseline_path) {
+            let err = LintError::Input(cardlint::InputError::Io {
+                path: baseline_path.display().to_string(),
+                source: e,
+            });
+            eprintln!("{}", lint_error(&err, lang));
+            return ExitCode::from(2);
+        }
+        let args_ = [
+            (
+                "count",
+                cardlint::finding::Arg::Text(b.entries.len().to_string()),
+            ),
+            (
+                "path",
+                cardlint::finding::Arg::Text(baseline_path.display().to_string()),
+            ),
+        ];
+        eprintln!(
+            "{}",
+            cardlint::rules::registry::render(
+                &cardlint::rules::registry::term(lang, "baseline.written"),
+                &args_,
+                lang
+            )
+        );
+        return ExitCode::SUCCESS;
+    }
+    let mut stale: Vec<Entry> = Vec::new();
+    if baseline_path.is_file() {
+        match Baseline::read(&baseline_path) {
+            Ok(b) => {
+                let mut matcher = Matcher::new(&b);
+                let mut keys = Vec::new();
+                for o in outcomes.iter_mut() {
+                    let key = key_of(o);
+                    if let Outcome::Checked(r) = o {
+                        matcher.filter(&key, &mut r.findings);
+                    }
+                    keys.push(key);
+                }
+                stale = matcher.stale(&keys, |p| baseline_dir.join(p).exists());
+            }
+            Err(reason) => {
+                let a = [
+                    (
+                        "path",
+                        cardlint::finding::Arg::Text(baseline_path.display().to_string()),
+                    ),
+                    ("reason", cardlint::finding::Arg::Text(reason)),
+                ];
+                eprintln!(
+                    "{}",
+                    cardlint::rules::registry::render(
+                        &cardlint::rules::registry::term(lang, "error.baseline_read"),
+                        &a,
+                        lang
+                    )
+                );
+                return ExitCode::from(2);
+            }
+        }
+    }
+
+    // outputs: the n-th format goes to the n-th --output, the rest to stdout
+    let formats = if args.format.is_empty() {
+        vec![Format::Human]
+    } else {
+        args.format.clone()
+    };
+    for (i, format) in formats.iter().enumerate() {
+        let text = render(&outcomes, &stale, *format, args.color, lang);
+        match args.output.get(i) {
+            Some(path) => {
+                if let Err(e) = std::fs::write(path, text) {
+                    let err = LintError::Input(cardlint::InputError::Io {
+                        path: path.display().to_string(),
+                        source: e,
+                    });
+                    eprintln!("{}", lint_error(&err, lang));
+                    return ExitCode::from(2);
+                }
+            }
+            None => crate::print(&text),
+        }
+    }
+    if !matches!(formats.first(), Some(Format::Human)) {
+        for o in &outcomes {
+            if let Outcome::Failed { error, .. } = o {
+                eprintln!("{error}");
+            }
+        }
+    }
+    let fail_on = args
+        .fail_on
+        .or(config.fail_on.as_deref().map(FailOn::parse))
+        .unwrap_or(FailOn::Error);
+    let failed = outcomes.iter().any(|o| matches!(o, Outcome::Failed { .. }));
+    let fails = outcomes.iter().any(|o| match o {
+        Outcome::Checked(r) => r.findings.iter().any(|f| fail_on.fails(f.severity)),
+        Outcome::Failed { .. } => false,
+    });
+    ExitCode::from(if failed {
+        2
+    } else if fails {
+        1
+    } else {
+        0
+    })
+}
+
+fn clone_input_error(e: &cardlint::InputError) -> cardlint::InputError {
+    use cardlint::InputError::*;
+    match e {
+        Io { path, source } => Io {
+            path: path.clone(),
+            source: std::io::Error::new(source.kind(), source.to_string()),
+        },
+        TooLarge { path, limit } => TooLarge {
+            path: path.clone(),
+            limit: *limit,
+        },
+        Binary { path, offset } => Binary {
+            path: path.clone(),
+            offset: *offset,
+        },
+        TooDeep {
+            path,
+            depth,
+            line,
+            column,
+        } => TooDeep {
+            path: path.clone(),
+            depth: *depth,
+            line: *line,
+            column: *column,
+        },
+    }
+}

@@ -237,48 +237,51 @@ pub fn run(args: CheckArgs, cli_lang: Option<Lang>) -> ExitCode {
     let stdin_bytes = inputs.iter().any(|i| matches!(i, Input::Stdin)).then(|| {
         cardlint::source::read_limited(std::io::stdin().lock(), &stdin_name, args.max_bytes)
     });
-    let checked: Vec<Outcome> = inputs
-        .par_iter()
-        .map(|input| {
-            let (shown, bytes) = match input {
-                Input::Stdin => (
-                    stdin_name.clone(),
-                    match stdin_bytes.as_ref().expect("read above") {
-                        Ok(b) => Ok(b.clone()),
-                        Err(e) => Err(clone_input_error(e)),
-                    },
-                ),
-                Input::File(p) => (
-                    p.display().to_string(),
-                    cardlint::source::read_path(p, args.max_bytes),
-                ),
-            };
-            let rel = config.relative(Path::new(&shown));
-            let outcome = match bytes {
-                Err(e) => Outcome::Failed {
-                    path: shown,
-                    error: lint_error(&LintError::Input(e), lang),
+    let lint_one = |input: &Input| {
+        let (shown, bytes) = match input {
+            Input::Stdin => (
+                stdin_name.clone(),
+                match stdin_bytes.as_ref().expect("read above") {
+                    Ok(b) => Ok(b.clone()),
+                    Err(e) => Err(clone_input_error(e)),
                 },
-                Ok(bytes) => {
-                    let mut options = base.clone();
-                    if options.endpoint.is_none() {
-                        options.endpoint = config.endpoint_for(&rel).map(str::to_string);
-                    }
-                    match cardlint::lint_bytes(&options, &shown, &bytes) {
-                        Ok(mut r) => {
-                            config.filter(&rel, &cli_sel, &mut r.findings);
-                            Outcome::Checked(r)
-                        }
-                        Err(e) => Outcome::Failed {
-                            path: shown,
-                            error: lint_error(&e, lang),
-                        },
-                    }
+            ),
+            Input::File(p) => (
+                p.display().to_string(),
+                cardlint::source::read_path(p, args.max_bytes),
+            ),
+        };
+        let rel = config.relative(Path::new(&shown));
+        let outcome = match bytes {
+            Err(e) => Outcome::Failed {
+                path: shown,
+                error: lint_error(&LintError::Input(e), lang),
+            },
+            Ok(bytes) => {
+                let mut options = base.clone();
+                if options.endpoint.is_none() {
+                    options.endpoint = config.endpoint_for(&rel).map(str::to_string);
                 }
-            };
-            outcome
-        })
-        .collect();
+                match cardlint::lint_bytes(&options, &shown, &bytes) {
+                    Ok(mut r) => {
+                        config.filter(&rel, &cli_sel, &mut r.findings);
+                        Outcome::Checked(r)
+                    }
+                    Err(e) => Outcome::Failed {
+                        path: shown,
+                        error: lint_error(&e, lang),
+                    },
+                }
+            }
+        };
+        outcome
+    };
+    // one file is the common pre-commit case: no thread pool to start for it
+    let checked: Vec<Outcome> = if inputs.len() > 1 {
+        inputs.par_iter().map(lint_one).collect()
+    } else {
+        inputs.iter().map(lint_one).collect()
+    };
     outcomes.extend(checked);
 
     // the baseline: paths relative to the baseline file's folder

@@ -423,3 +423,21 @@ fn init_completions_and_man_page() {
         .code(0)
         .stdout(predicates::str::contains(".TH"));
 }
+
+#[test]
+fn stdin_filename_is_matched_by_the_config() {
+    let dir = tempdir("stdin");
+    write(
+        &dir,
+        "cardlint.toml",
+        "[endpoints]\n\"qr/*.json\" = \"card/qrcode/create\"\n",
+    );
+    let out = cardlint_in(&dir)
+        .args(["check", "-f", "json", "--stdin-filename", "qr/new.json", "-"])
+        .write_stdin(r#"{"action_name": "QR_CARD", "action_info": {"card": {"card_id": "pFS7Fjg8kV1IdDz01r4SQwMkuCKc"}}}"#)
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["files"][0]["path"], "qr/new.json");
+    assert_eq!(doc["files"][0]["endpoint"], "card/qrcode/create");
+}

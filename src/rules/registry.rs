@@ -104,44 +104,51 @@ struct Terms {
     en: BTreeMap<String, String>,
 }
 
-struct Registry {
-    rules: Vec<Rule>,
-    terms: Terms,
+/// Each rule's TOML is parsed the first time it is needed: a clean run parses none, a run
+/// with three findings parses three (start-up time is what a one-file CLI run is made of).
+fn parsed() -> &'static [OnceLock<Rule>] {
+    static RULES: OnceLock<Vec<OnceLock<Rule>>> = OnceLock::new();
+    RULES.get_or_init(|| RULE_FILES.iter().map(|_| OnceLock::new()).collect())
 }
 
-fn registry() -> &'static Registry {
-    static REG: OnceLock<Registry> = OnceLock::new();
-    REG.get_or_init(|| {
-        let mut rules = Vec::new();
-        let mut terms = None;
-        for (stem, text) in RULE_FILES {
-            if *stem == "terms" {
-                terms =
-                    Some(toml::from_str(text).unwrap_or_else(|e| panic!("rules/terms.toml: {e}")));
-                continue;
-            }
-            let rule: Rule =
-                toml::from_str(text).unwrap_or_else(|e| panic!("rules/{stem}.toml: {e}"));
-            rules.push(rule);
-        }
-        rules.sort_by(|a, b| a.code.cmp(&b.code));
-        Registry {
-            rules,
-            terms: terms.expect("rules/terms.toml is embedded"),
-        }
+fn rule_at(i: usize) -> &'static Rule {
+    parsed()[i].get_or_init(|| {
+        let (stem, text) = RULE_FILES[i];
+        toml::from_str(text).unwrap_or_else(|e| panic!("rules/{stem}.toml: {e}"))
     })
 }
 
-pub fn all() -> &'static [Rule] {
-    &registry().rules
+fn terms() -> &'static Terms {
+    static TERMS: OnceLock<Terms> = OnceLock::new();
+    TERMS.get_or_init(|| {
+        let (_, text) = RULE_FILES
+            .iter()
+            .find(|(stem, _)| *stem == "terms")
+            .expect("rules/terms.toml is embedded");
+        toml::from_str(text).unwrap_or_else(|e| panic!("rules/terms.toml: {e}"))
+    })
 }
 
+/// Every rule, sorted by code.
+pub fn all() -> &'static [Rule] {
+    static ALL: OnceLock<Vec<Rule>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        let mut rules: Vec<Rule> = (0..RULE_FILES.len())
+            .filter(|i| RULE_FILES[*i].0 != "terms")
+            .map(|i| rule_at(i).clone())
+            .collect();
+        rules.sort_by(|a, b| a.code.cmp(&b.code));
+        rules
+    })
+}
+
+/// The rule with this code; file names start with it (`JSON001-trailing-comma`).
 pub fn get(code: &str) -> Option<&'static Rule> {
-    let rules = &registry().rules;
-    rules
-        .binary_search_by(|r| r.code.as_str().cmp(code))
-        .ok()
-        .map(|i| &rules[i])
+    let i = RULE_FILES.iter().position(|(stem, _)| {
+        stem.strip_prefix(code)
+            .is_some_and(|rest| rest.starts_with('-'))
+    })?;
+    Some(rule_at(i))
 }
 
 /// Finds a rule by code (any case) or by name.
@@ -152,7 +159,7 @@ pub fn lookup(key: &str) -> Option<&'static Rule> {
 }
 
 pub fn term(lang: Lang, key: &str) -> String {
-    let t = &registry().terms;
+    let t = terms();
     let map = match lang {
         Lang::Zh => &t.zh,
         Lang::En => &t.en,
@@ -161,7 +168,7 @@ pub fn term(lang: Lang, key: &str) -> String {
 }
 
 pub fn term_keys() -> Vec<(String, bool)> {
-    let t = &registry().terms;
+    let t = terms();
     t.zh.keys()
         .chain(t.en.keys())
         .map(|k| (k.clone(), t.zh.contains_key(k) && t.en.contains_key(k)))

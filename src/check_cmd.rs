@@ -47,6 +47,15 @@ pub struct CheckArgs {
     /// Write every current finding to the baseline and exit 0
     #[arg(long)]
     write_baseline: bool,
+    /// Apply safe fixes in place (stdin: print the fixed payload), then report what remains
+    #[arg(long)]
+    fix: bool,
+    /// With --fix or --diff, apply unsafe fixes too (they may change what a request means)
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Print the fixes as a unified diff and change nothing; exit 1 if there is something to fix
+    #[arg(long, conflicts_with = "fix")]
+    diff: bool,
     /// Colors in human output
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
@@ -237,6 +246,22 @@ pub fn run(args: CheckArgs, cli_lang: Option<Lang>) -> ExitCode {
     let stdin_bytes = inputs.iter().any(|i| matches!(i, Input::Stdin)).then(|| {
         cardlint::source::read_limited(std::io::stdin().lock(), &stdin_name, args.max_bytes)
     });
+    if args.fix || args.diff {
+        let stdin = stdin_bytes
+            .as_ref()
+            .map(|r| r.as_ref().map_err(clone_input_error));
+        return fix_run(
+            &args,
+            &inputs,
+            stdin,
+            outcomes,
+            &config,
+            &cli_sel,
+            &base,
+            &stdin_name,
+            lang,
+        );
+    }
     let lint_one = |input: &Input| {
         let (shown, bytes) = match input {
             Input::Stdin => (
@@ -448,4 +473,145 @@ fn clone_input_error(e: &cardlint::InputError) -> cardlint::InputError {
             column: *column,
         },
     }
+}
+
+/// `--fix` and `--diff`: fixes per file (respecting the config's rule selection), written in
+/// place, printed (stdin), or shown as a diff; then what remains is reported as usual.
+#[allow(clippy::too_many_arguments)]
+fn fix_run(
+    args: &CheckArgs,
+    inputs: &[Input],
+    stdin: Option<Result<&Vec<u8>, cardlint::InputError>>,
+    mut outcomes: Vec<Outcome>,
+    config: &Config,
+    cli_sel: &Selection,
+    base: &Options,
+    stdin_name: &str,
+    lang: Lang,
+) -> ExitCode {
+    let mut changed_any = false;
+    let mut diffs = String::new();
+    let mut stdin_fixed: Option<String> = None;
+    for input in inputs {
+        let (shown, bytes) = match input {
+            Input::Stdin => (
+                stdin_name.to_string(),
+                match &stdin {
+                    Some(Ok(b)) => Ok((*b).clone()),
+                    Some(Err(e)) => Err(clone_input_error(e)),
+                    None => Ok(Vec::new()),
+                },
+            ),
+            Input::File(p) => (
+                p.display().to_string(),
+                cardlint::source::read_path(p, args.max_bytes),
+            ),
+        };
+        let bytes = match bytes {
+            Ok(b) => b,
+            Err(e) => {
+                outcomes.push(Outcome::Failed {
+                    path: shown,
+                    error: lint_error(&LintError::Input(e), lang),
+                });
+                continue;
+            }
+        };
+        let rel = config.relative(Path::new(&shown));
+        let mut options = base.clone();
+        if options.endpoint.is_none() {
+            options.endpoint = config.endpoint_for(&rel).map(str::to_string);
+        }
+        let keep = |f: &mut Vec<cardlint::Finding>| config.filter(&rel, cli_sel, f);
+        match cardlint::fix::fix_bytes(&options, &shown, &bytes, args.unsafe_fixes, &keep) {
+            Ok(fixed) => {
+                let original = String::from_utf8_lossy(&bytes);
+                let changed = fixed.text.as_bytes() != bytes.as_slice();
+                changed_any |= changed;
+                if args.diff {
+                    if changed {
+                        diffs.push_str(&cardlint::fix::diff(&shown, &original, &fixed.text));
+                    }
+                } else if matches!(input, Input::Stdin) {
+                    stdin_fixed = Some(fixed.text.clone());
+                } else if changed {
+                    if let Err(e) = std::fs::write(&shown, &fixed.text) {
+                        outcomes.push(Outcome::Failed {
+                            path: shown.clone(),
+                            error: lint_error(
+                                &LintError::Input(cardlint::InputError::Io {
+                                    path: shown,
+                                    source: e,
+                                }),
+                                lang,
+                            ),
+                        });
+                        continue;
+                    }
+                }
+                if fixed.fixed > 0 && !args.diff {
+                    let a = [
+                        ("path", cardlint::finding::Arg::Text(shown.clone())),
+                        (
+                            "count",
+                            cardlint::finding::Arg::Text(fixed.fixed.to_string()),
+                        ),
+                    ];
+                    eprintln!(
+                        "{}",
+                        cardlint::rules::registry::render(
+                            &cardlint::rules::registry::term(lang, "fix.fixed"),
+                            &a,
+                            lang
+                        )
+                    );
+                }
+                outcomes.push(Outcome::Checked(fixed.report));
+            }
+            Err(e) => outcomes.push(Outcome::Failed {
+                path: shown,
+                error: lint_error(&e, lang),
+            }),
+        }
+    }
+    let failed = outcomes.iter().any(|o| matches!(o, Outcome::Failed { .. }));
+    if args.diff {
+        crate::print(&diffs);
+        for o in &outcomes {
+            if let Outcome::Failed { error, .. } = o {
+                eprintln!("{error}");
+            }
+        }
+        return ExitCode::from(if failed { 2 } else { u8::from(changed_any) });
+    }
+    let remaining = render(
+        &outcomes,
+        &[],
+        args.format.first().copied().unwrap_or(Format::Human),
+        args.color,
+        lang,
+    );
+    match stdin_fixed {
+        // stdout carries the fixed payload; what remains goes to stderr
+        Some(text) => {
+            crate::print(&text);
+            eprint!("{remaining}");
+        }
+        None => crate::print(&remaining),
+    }
+    let fail_on = args
+        .fail_on
+        .or(config.fail_on.as_deref().map(FailOn::parse))
+        .unwrap_or(FailOn::Error);
+    let fails = outcomes.iter().any(|o| match o {
+        Outcome::Checked(r) => r.findings.iter().any(|f| fail_on.fails(f.severity)),
+        Outcome::Failed { .. } => false,
+    });
+    ExitCode::from(if failed {
+        2
+    } else if fails {
+        1
+    } else {
+        0
+    })
 }

@@ -37,6 +37,15 @@ pub struct Hit {
     pub args: Vec<(&'static str, Arg)>,
     /// Other places that belong to the finding (the first of two duplicate keys).
     pub related: Vec<Span>,
+    /// Text replacements that repair it (applied by `--fix` as the rule's `fix` safety allows).
+    pub edits: Vec<Edit>,
+}
+
+/// Replace the bytes of `span` with `text` (an empty span inserts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub span: Span,
+    pub text: String,
 }
 
 impl Hit {
@@ -47,7 +56,17 @@ impl Hit {
             pointer: String::new(),
             args: Vec::new(),
             related: Vec::new(),
+            edits: Vec::new(),
         }
+    }
+
+    /// Adds a repair: `span` becomes `text`.
+    pub fn fix(mut self, span: Span, text: impl Into<String>) -> Self {
+        self.edits.push(Edit {
+            span,
+            text: text.into(),
+        });
+        self
     }
 
     pub fn arg(mut self, name: &'static str, value: impl Into<String>) -> Self {
@@ -107,7 +126,37 @@ pub struct Finding {
     pub errcodes: Vec<i64>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<Related>,
+    /// How `--fix` repairs it, when it can.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix>,
     /// Byte range in the source text, for renderers that underline.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FixSafety {
+    /// Keeps the meaning: applied by `--fix`.
+    Safe,
+    /// May change what the request means: only with `--unsafe-fixes`.
+    Unsafe,
+    None,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Fix {
+    pub safety: FixSafety,
+    pub edits: Vec<FixEdit>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FixEdit {
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub replacement: String,
     #[serde(skip)]
     pub span: Span,
 }

@@ -22,6 +22,7 @@ pub mod config;
 pub mod endpoint;
 pub mod explain;
 pub mod finding;
+pub mod fix;
 pub mod locate;
 pub mod redact;
 pub mod report;
@@ -300,6 +301,26 @@ fn resolve(source: &Source, mut hits: Vec<Hit>, lang: Lang) -> Vec<Finding> {
                     }
                 })
                 .collect();
+            let fix = (rule.fix != finding::FixSafety::None && !hit.edits.is_empty()).then(|| {
+                finding::Fix {
+                    safety: rule.fix,
+                    edits: hit
+                        .edits
+                        .iter()
+                        .map(|e| {
+                            let p = index.position(&e.span);
+                            finding::FixEdit {
+                                line: p.line,
+                                column: p.column,
+                                end_line: p.end_line,
+                                end_column: p.end_column,
+                                replacement: e.text.clone(),
+                                span: e.span.clone(),
+                            }
+                        })
+                        .collect(),
+                }
+            });
             Finding {
                 code: rule.code.clone(),
                 name: rule.name.clone(),
@@ -314,6 +335,7 @@ fn resolve(source: &Source, mut hits: Vec<Hit>, lang: Lang) -> Vec<Finding> {
                 help: registry::render(&text.help, &hit.args, lang),
                 errcodes: rule.errcodes.clone(),
                 related,
+                fix,
                 span: hit.span,
             }
         })

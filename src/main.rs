@@ -69,6 +69,9 @@ enum Command {
         urls: Vec<String>,
         #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// Print each URL with its problems fixed (wechat_card_js=1 added), one per line
+        #[arg(long)]
+        fix: bool,
     },
     /// Compute card signatures (the api_ticket is read from CARDLINT_API_TICKET or --api-ticket)
     #[command(subcommand)]
@@ -187,7 +190,19 @@ fn main() -> ExitCode {
             },
             lang,
         ),
-        Command::Url { urls, format } => {
+        Command::Url {
+            urls, fix: true, ..
+        } => {
+            let mut out = String::new();
+            for u in &urls {
+                let r = cardlint::lint_url(u, lang);
+                out.push_str(&cardlint::fix::apply(u, &r.findings, false).0);
+                out.push('\n');
+            }
+            print(&out);
+            ExitCode::SUCCESS
+        }
+        Command::Url { urls, format, .. } => {
             let reports: Vec<Outcome> = urls
                 .iter()
                 .map(|u| Outcome::Checked(cardlint::lint_url(u, lang)))

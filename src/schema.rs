@@ -252,6 +252,17 @@ impl Compiled {
                     .unwrap_or(Value::Null);
                 let mut h = type_hit(&expected, instance, &field);
                 h.span = span(&pointer);
+                // the repair is the value written as the type it should have been
+                let replacement = match h.code {
+                    "TYPE001" => arg_text(&h, "number"),
+                    "TYPE002" => arg_text(&h, "quoted"),
+                    "TYPE003" => arg_text(&h, "bool"),
+                    _ => None,
+                };
+                if let Some(r) = replacement {
+                    let at = h.span.clone();
+                    h = h.fix(at, r);
+                }
                 h.at(&pointer)
             }
             ValidationErrorKind::Required { property } => {
@@ -283,9 +294,10 @@ impl Compiled {
                     let trimmed = key.trim();
                     if trimmed != key && allowed.contains(&trimmed) {
                         hits.push(
-                            Hit::new("SCHEMA015", key_span)
+                            Hit::new("SCHEMA015", key_span.clone())
                                 .arg("field", format!("{key:?}"))
                                 .arg("suggestion", trimmed)
+                                .fix(key_span, quote(trimmed))
                                 .at(ptr),
                         );
                         continue;
@@ -293,9 +305,16 @@ impl Compiled {
                     let mut h = Hit::new("SCHEMA003", key_span)
                         .arg("field", key.clone())
                         .arg("parent", display_pointer(&pointer))
-                        .at(ptr);
+                        .at(ptr.clone());
                     if let Some(s) = suggest::closest(key, allowed.iter().copied()) {
-                        h = h.arg("suggestion", s);
+                        let span = h.span.clone();
+                        h = h.arg("suggestion", s.clone());
+                        // rename only when the value suits the field it would become
+                        let value = locate::find(root, &ptr).map(|t| t.node.to_value());
+                        let expected = self.type_at(&format!("{pointer}/{}", locate::escape(&s)));
+                        if value.is_some_and(|v| type_fits(expected, &v)) {
+                            h = h.fix(span, quote(&s));
+                        }
                     }
                     hits.push(h);
                 }
@@ -321,11 +340,13 @@ impl Compiled {
                     && squeezed != text
                     && opts.iter().any(|o| o.trim_matches('"') == squeezed)
                 {
+                    let at = span(&pointer);
                     hits.push(
-                        Hit::new("TYPE007", span(&pointer))
+                        Hit::new("TYPE007", at.clone())
                             .arg("field", field.clone())
                             .arg("value", show(instance))
-                            .arg("suggestion", squeezed)
+                            .arg("suggestion", squeezed.clone())
+                            .fix(at, quote(&squeezed))
                             .at(&pointer),
                     );
                     return;
@@ -438,6 +459,34 @@ impl Compiled {
         };
         hits.push(hit);
     }
+}
+
+/// Whether `v` has the JSON type the schema's `type` asks for (no `type`: anything goes).
+fn type_fits(expected: Option<&Value>, v: &Value) -> bool {
+    let actual = json_type(v);
+    let ok = |t: &Value| {
+        let t = t.as_str().unwrap_or("");
+        t == actual || (t == "number" && actual == "integer")
+    };
+    match expected {
+        None => true,
+        Some(Value::Array(ts)) => ts.iter().any(ok),
+        Some(t) => ok(t),
+    }
+}
+
+fn quote(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_default()
+}
+
+fn arg_text(h: &Hit, name: &str) -> Option<String> {
+    h.args
+        .iter()
+        .find(|(n, _)| *n == name)
+        .and_then(|(_, a)| match a {
+            crate::finding::Arg::Text(t) => Some(t.clone()),
+            crate::finding::Arg::Term(_) => None,
+        })
 }
 
 /// A missing field that an unknown key next to it was probably meant to be (`newcode` for

@@ -91,7 +91,7 @@ impl Source {
         let text = decode(bytes, &mut hits);
         let mut body = 0..text.len();
         if text.starts_with('\u{feff}') {
-            hits.push(Hit::new("JSON010", 0..3));
+            hits.push(Hit::new("JSON010", 0..3).fix(0..3, ""));
             body.start = 3;
         }
         let mut src = Source {

@@ -154,3 +154,32 @@ pub fn render(report: &Report) -> String {
     }
     out
 }
+
+/// The text of a file after fixing it to the end (a `.url` file: its URL fixed).
+pub fn fix_with(path: &Path, options: &Options, allow_unsafe: bool) -> String {
+    let bytes = std::fs::read(path).unwrap();
+    if path.extension().is_some_and(|e| e == "url") {
+        let url = String::from_utf8(bytes).unwrap();
+        let url = url.trim();
+        let r = cardlint::lint_url(url, Lang::En);
+        return cardlint::fix::apply(url, &r.findings, allow_unsafe).0;
+    }
+    let name = path
+        .strip_prefix(root())
+        .unwrap_or(path)
+        .display()
+        .to_string();
+    let overrides: std::collections::BTreeMap<String, String> = path
+        .parent()
+        .and_then(|d| std::fs::read_to_string(d.join("endpoints.toml")).ok())
+        .map(|t| toml::from_str(&t).unwrap())
+        .unwrap_or_default();
+    let file = path.file_name().unwrap().to_string_lossy().to_string();
+    let options = Options {
+        endpoint: overrides.get(&file).cloned().or(options.endpoint.clone()),
+        ..options.clone()
+    };
+    cardlint::fix::fix_bytes(&options, &name, &bytes, allow_unsafe, &|_| {})
+        .unwrap()
+        .text
+}

@@ -88,6 +88,42 @@ fn both_languages_are_complete_and_agree_on_placeholders() {
 }
 
 #[test]
+fn fix_metadata_is_complete_and_real() {
+    use cardlint::finding::FixSafety;
+    for rule in registry::all() {
+        let unsafe_fix = rule.fix == FixSafety::Unsafe;
+        assert_eq!(
+            rule.zh.fix_safety.is_some(),
+            unsafe_fix,
+            "{}: zh fix_safety",
+            rule.code
+        );
+        assert_eq!(
+            rule.en.fix_safety.is_some(),
+            unsafe_fix,
+            "{}: en fix_safety",
+            rule.code
+        );
+        // a declared fix must really be produced by one of the rule's invalid fixtures
+        if rule.fix != FixSafety::None {
+            let dir = common::root().join("fixtures").join(&rule.code);
+            let options = common::options_of(&dir, cardlint::Lang::En);
+            let produced = common::files_with_prefix(&dir, "invalid").iter().any(|f| {
+                common::lint_with(f, &options)
+                    .findings
+                    .iter()
+                    .any(|x| x.code == rule.code && x.fix.is_some())
+            });
+            assert!(
+                produced,
+                "{} declares fix = {:?} but no fixture gets one",
+                rule.code, rule.fix
+            );
+        }
+    }
+}
+
+#[test]
 fn terms_exist_in_both_languages() {
     for (key, both) in registry::term_keys() {
         assert!(both, "term {key} is missing in one language");

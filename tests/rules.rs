@@ -38,7 +38,7 @@ fn rule_fixtures() {
             }
             let zh = common::lint_with(&file, &zh_options);
             let stem = file.file_stem().unwrap().to_string_lossy().to_string();
-            let snapshot = format!(
+            let mut snapshot = format!(
                 "input {} (endpoint {})\n----\n{}\n----\n[en]\n{}[zh]\n{}",
                 en.source.path,
                 en.endpoint.unwrap_or("?"),
@@ -46,6 +46,18 @@ fn rule_fixtures() {
                 common::render(&en),
                 common::render(&zh),
             );
+            // a fixable rule shows the payload after every fix (safe and unsafe)
+            if en
+                .findings
+                .iter()
+                .any(|f| f.code == code && f.fix.is_some())
+            {
+                let fixed = common::fix_with(&file, &en_options, true);
+                snapshot.push_str(&format!(
+                    "----\nafter --fix --unsafe-fixes:\n{}\n",
+                    fixed.trim_end()
+                ));
+            }
             insta::assert_snapshot!(format!("{code}__{stem}"), snapshot);
         }
     }

@@ -136,11 +136,12 @@ fn date_info(ctx: &Ctx, out: &mut Out, base_p: &str, base: &Map<String, Value>, 
         _ => return,
     };
     if matches!(t, Some(Value::Number(_))) {
-        out.push(
-            ctx.hit("CARD005", &join(&p, "type"))
-                .arg("value", t.map(Value::to_string).unwrap_or_default())
-                .arg("name", name),
-        );
+        let tp = join(&p, "type");
+        let hit = ctx
+            .hit("CARD005", &tp)
+            .arg("value", t.map(Value::to_string).unwrap_or_default())
+            .arg("name", name);
+        out.push(ctx.replace_value(hit, &tp, &Value::from(name)));
     }
     let (needed, foreign): (&[&str], &[&str]) = match name {
         "DATE_TYPE_FIX_TIME_RANGE" => (
@@ -196,12 +197,12 @@ fn color(ctx: &Ctx, out: &mut Out, base_p: &str, base: &Map<String, Value>) {
         .copied()
         .unwrap_or(PALETTE[0]);
     let p = join(base_p, "color");
-    out.push(
-        ctx.hit("CARD009", &p)
-            .arg("value", c)
-            .arg("suggestion", name)
-            .arg("hex", hex),
-    );
+    let hit = ctx
+        .hit("CARD009", &p)
+        .arg("value", c)
+        .arg("suggestion", name)
+        .arg("hex", hex);
+    out.push(ctx.replace_value(hit, &p, &Value::from(name)));
     out.supersede("SCHEMA004", p);
 }
 

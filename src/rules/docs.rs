@@ -67,6 +67,18 @@ pub fn explain(key: &str, lang: Lang) -> Option<String> {
             rule.symptoms.join(" / ")
         ));
     }
+    if rule.fix != crate::finding::FixSafety::None {
+        let kind = match rule.fix {
+            crate::finding::FixSafety::Safe => "--fix",
+            _ => "--fix --unsafe-fixes",
+        };
+        let note = t
+            .fix_safety
+            .as_deref()
+            .map(|n| format!(" ({n})"))
+            .unwrap_or_default();
+        out.push_str(&format!("{}: {kind}{note}\n", heading("doc.fix_safety")));
+    }
     if let Some((name, endpoint, bytes)) = example(rule) {
         let options = Options {
             endpoint: endpoint.map(str::to_string),
@@ -182,6 +194,11 @@ pub fn markdown() -> String {
         if !r.errcodes.is_empty() {
             out.push_str(&format!(" · errcodes {}", codes(r)));
         }
+        match r.fix {
+            crate::finding::FixSafety::Safe => out.push_str(" · fix: safe"),
+            crate::finding::FixSafety::Unsafe => out.push_str(" · fix: unsafe"),
+            crate::finding::FixSafety::None => {}
+        }
         out.push('\n');
         if !r.symptoms.is_empty() {
             out.push_str(&format!("\nSymptoms / 现象: {}\n", r.symptoms.join(" / ")));
@@ -193,6 +210,9 @@ pub fn markdown() -> String {
                 strip_placeholders(&t.why),
                 strip_placeholders(&t.help)
             ));
+            if let Some(n) = &t.fix_safety {
+                out.push_str(&format!("- unsafe fix: {n}\n"));
+            }
         }
     }
     out

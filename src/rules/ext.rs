@@ -68,8 +68,10 @@ fn add_card(ctx: &Ctx, out: &mut Out) {
         };
         let ep = join(&p, ext_key);
         match obj.get(ext_key) {
-            Some(Value::Object(_)) => {
-                out.push(ctx.hit("EXT001", &ep));
+            Some(ext @ Value::Object(_)) => {
+                // the object serialized, as the string it should have been
+                let as_string = Value::from(ext.to_string());
+                out.push(ctx.replace_value(ctx.hit("EXT001", &ep), &ep, &as_string));
                 out.supersede("SCHEMA001", ep);
             }
             Some(Value::String(s)) if !s.trim().is_empty() => embedded(ctx, out, &ep, card_id),
@@ -136,6 +138,12 @@ fn embedded(ctx: &Ctx, out: &mut Out, ptr: &str, card_id: Option<&str>) {
     for mut h in inner_hits {
         h.span = to_outer(&h.span);
         h.related = h.related.iter().map(&to_outer).collect();
+        // a repair inside the string is written with the string's escapes
+        for e in &mut h.edits {
+            e.span = to_outer(&e.span);
+            let escaped = serde_json::to_string(&e.text).unwrap_or_default();
+            e.text = escaped[1..escaped.len() - 1].to_string();
+        }
         // a pointer cannot reach inside a string: findings point at the cardExt value
         h.pointer = ptr.to_string();
         out.push(h);
@@ -207,13 +215,13 @@ fn card_ext_object(ctx: &Ctx, out: &mut Out, base: &str, card_id: Option<&str>) 
             out.push(ctx.key_hit("EXT005", &p).arg("key", key.clone()));
             out.supersede("SCHEMA003", p);
         } else if key == "outer_id" {
-            out.push(ctx.key_hit("QR003", &p));
+            out.push(super::qr::outer_id(ctx, &p));
         } else if let Some((_, good)) = RENAMES.iter().find(|(bad, _)| bad == key) {
-            out.push(
-                ctx.key_hit("EXT003", &p)
-                    .arg("key", key.clone())
-                    .arg("suggestion", *good),
-            );
+            let hit = ctx
+                .key_hit("EXT003", &p)
+                .arg("key", key.clone())
+                .arg("suggestion", *good);
+            out.push(ctx.rename_key(hit, &p, good));
             out.supersede("SCHEMA003", p);
         }
     }

@@ -164,7 +164,13 @@ fn value_after(text: &str, from: usize, end: usize) -> Option<Hit> {
     match b.get(v) {
         Some(b'{') => {
             let span: Span = v..matching(b, v).min(end);
-            Some(Hit::new("EXT009", span).term("kind", "kind.object"))
+            let (start, end) = (span.start, span.end);
+            Some(
+                Hit::new("EXT009", span)
+                    .term("kind", "kind.object")
+                    .fix(start..start, "JSON.stringify(")
+                    .fix(end..end, ")"),
+            )
         }
         Some(c) if is_ident(*c) && !c.is_ascii_digit() => {
             let len = b[v..end].iter().take_while(|c| is_ident(**c)).count();

@@ -104,6 +104,20 @@ impl<'a> Ctx<'a> {
             .arg("field", crate::schema::field_name(pointer))
     }
 
+    /// The repair that writes `value` (as JSON) where the value at `pointer` is.
+    pub fn replace_value(&self, hit: Hit, pointer: &str, value: &Value) -> Hit {
+        let span = self.span(pointer);
+        hit.fix(span, value.to_string())
+    }
+
+    /// The repair that renames the key at `pointer`.
+    pub fn rename_key(&self, hit: Hit, pointer: &str, key: &str) -> Hit {
+        match crate::locate::find(self.root, pointer).and_then(|t| t.key_span) {
+            Some(span) => hit.fix(span, Value::from(key).to_string()),
+            None => hit,
+        }
+    }
+
     /// A hit on the key at `pointer`.
     pub fn key_hit(&self, code: &'static str, pointer: &str) -> Hit {
         Hit::new(code, self.key_span(pointer))

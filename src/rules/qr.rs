@@ -16,12 +16,30 @@ pub fn check(ctx: &Ctx, out: &mut Out) {
         if let Some(expected) = expected {
             for found in ["card", "multiple_card"] {
                 if found != expected && info.contains_key(found) && !info.contains_key(expected) {
-                    out.push(
-                        ctx.key_hit("QR001", &join("/action_info", found))
-                            .arg("action_name", name)
-                            .arg("expected", expected)
-                            .arg("found", found),
-                    );
+                    let found_p = join("/action_info", found);
+                    let hit = ctx
+                        .key_hit("QR001", &found_p)
+                        .arg("action_name", name)
+                        .arg("expected", expected)
+                        .arg("found", found);
+                    // rename the key when its content has the shape action_name asks for,
+                    // else make action_name say what the content is
+                    let content = &info[found];
+                    let fits_expected = match expected {
+                        "card" => content.get("card_id").is_some(),
+                        _ => content.get("card_list").is_some(),
+                    };
+                    let hit = if fits_expected {
+                        ctx.rename_key(hit, &found_p, expected)
+                    } else {
+                        let other = if found == "card" {
+                            "QR_CARD"
+                        } else {
+                            "QR_MULTIPLE_CARD"
+                        };
+                        ctx.replace_value(hit, "/action_name", &Value::from(other))
+                    };
+                    out.push(hit);
                     out.supersede("SCHEMA002", join("/action_info", expected));
                     out.supersede("SCHEMA003", join("/action_info", found));
                 }
@@ -49,7 +67,7 @@ pub fn check(ctx: &Ctx, out: &mut Out) {
             out.supersede("SCHEMA003", p);
         }
         if card.contains_key("outer_id") {
-            out.push(ctx.key_hit("QR003", &join(&c, "outer_id")));
+            out.push(outer_id(ctx, &join(&c, "outer_id")));
         }
         if card.get("is_unique_code").and_then(Value::as_bool) == Some(true)
             && card
@@ -59,5 +77,20 @@ pub fn check(ctx: &Ctx, out: &mut Out) {
         {
             out.push(ctx.key_hit("QR004", &join(&c, "is_unique_code")));
         }
+    }
+}
+
+/// QR003 with its repair: `"outer_id": 7` becomes `"outer_str": "7"` (unless an outer_str
+/// is there already, where renaming would make a duplicate key).
+pub fn outer_id(ctx: &Ctx, pointer: &str) -> crate::finding::Hit {
+    let hit = ctx.key_hit("QR003", pointer);
+    let sibling = format!("{}/outer_str", &pointer[..pointer.rfind('/').unwrap_or(0)]);
+    if ctx.get(&sibling).is_some() {
+        return hit;
+    }
+    let hit = ctx.rename_key(hit, pointer, "outer_str");
+    match ctx.get(pointer) {
+        Some(Value::Number(n)) => ctx.replace_value(hit, pointer, &Value::from(n.to_string())),
+        _ => hit,
     }
 }

@@ -48,6 +48,9 @@ pub struct Text {
     /// Label for the secondary location of the finding, when it has one.
     #[serde(default)]
     pub related: Option<String>,
+    /// For unsafe fixes: what the fix may change in meaning.
+    #[serde(default)]
+    pub fix_safety: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -66,6 +69,8 @@ pub struct Rule {
     /// A payload that triggers the rule, shown by `cardlint explain`; defaults to the fixture.
     #[serde(default)]
     pub example: Option<String>,
+    /// Whether `--fix` may repair it: `safe`, `unsafe` (only with `--unsafe-fixes`) or `none`.
+    pub fix: crate::finding::FixSafety,
     pub zh: Text,
     pub en: Text,
 }

@@ -64,12 +64,18 @@ pub fn check(ctx: &Ctx, out: &mut Out) {
         if let Some(n) = as_int(v) {
             // 13 digits: milliseconds (JavaScript Date.now(), Java currentTimeMillis())
             if n >= 100_000_000_000 {
-                out.push(
-                    ctx.hit("CARD006", ptr)
-                        .arg("value", n.to_string())
-                        .arg("seconds", (n / 1000).to_string())
-                        .arg("date", china_time(n / 1000)),
-                );
+                let hit = ctx
+                    .hit("CARD006", ptr)
+                    .arg("value", n.to_string())
+                    .arg("seconds", (n / 1000).to_string())
+                    .arg("date", china_time(n / 1000));
+                // keep the value's JSON type: a quoted timestamp stays quoted
+                let seconds = if v.is_string() {
+                    Value::from((n / 1000).to_string())
+                } else {
+                    Value::from(n / 1000)
+                };
+                out.push(ctx.replace_value(hit, ptr, &seconds));
             }
         }
     });

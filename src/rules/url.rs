@@ -103,7 +103,12 @@ pub fn check_page_url(url: &str) -> Vec<Hit> {
         }
     }
     if !has_card_js(url, &parts) {
-        hits.push(Hit::new("URL001", whole.clone()).arg("fixed", with_card_js(url)));
+        let fixed = with_card_js(url);
+        hits.push(
+            Hit::new("URL001", whole.clone())
+                .arg("fixed", fixed.clone())
+                .fix(whole.clone(), fixed),
+        );
     }
     if let Some(f) = &parts.fragment {
         hits.push(

@@ -3,7 +3,7 @@
 //! and records a finding for every deviation from strict JSON.
 
 use super::ast::Span;
-use crate::finding::Hit;
+use crate::finding::{Edit, Hit};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Tok {
@@ -105,7 +105,8 @@ impl<'a> Lexer<'a> {
                 self.hits.push(
                     Hit::new("JSON002", start..after)
                         .arg("char", format!("U+{:04X}", c as u32))
-                        .arg("ascii", " "),
+                        .arg("ascii", " ")
+                        .fix(start..after, " "),
                 );
                 continue;
             }
@@ -130,7 +131,8 @@ impl<'a> Lexer<'a> {
                 self.hits.push(
                     Hit::new("JSON002", start..after)
                         .arg("char", c.to_string())
-                        .arg("ascii", ascii),
+                        .arg("ascii", ascii)
+                        .fix(start..after, ascii),
                 );
                 return Token {
                     tok,
@@ -174,7 +176,10 @@ impl<'a> Lexer<'a> {
         let rest = &self.text[start..self.end];
         let len = rest.find(['\n', '\r']).unwrap_or(rest.len());
         self.pos = start + len;
-        self.hits.push(Hit::new("JSON004", start..self.pos));
+        let before = &self.text[..start];
+        let blanks = before.len() - before.trim_end_matches([' ', '\t']).len();
+        self.hits
+            .push(Hit::new("JSON004", start..self.pos).fix(start - blanks..self.pos, ""));
     }
 
     fn skip_block_comment(&mut self, start: usize) {
@@ -182,7 +187,8 @@ impl<'a> Lexer<'a> {
         match rest.find("*/") {
             Some(i) => {
                 self.pos = start + 2 + i + 2;
-                self.hits.push(Hit::new("JSON004", start..self.pos));
+                self.hits
+                    .push(Hit::new("JSON004", start..self.pos).fix(start..self.pos, ""));
             }
             None => {
                 self.pos = self.end;
@@ -257,6 +263,7 @@ impl<'a> Lexer<'a> {
                 hit
             });
         }
+        let opener = (open != '"').then(|| self.hits.len() - 1);
         let mut out = String::new();
         let mut p = start + open.len_utf8();
         let mut first_newline: Option<(usize, usize)> = None; // (byte pos, out len)
@@ -346,10 +353,28 @@ impl<'a> Lexer<'a> {
                 c => out.push(c),
             }
         }
+        // the repair of a quoting problem is the string written again as JSON: same text,
+        // double quotes, raw UTF-8
+        let rewritten = serde_json::to_string(&out).unwrap_or_default();
+        for h in string_hits.iter_mut().filter(|h| h.code == "JSON002") {
+            h.edits.push(Edit {
+                span: start..p,
+                text: rewritten.clone(),
+            });
+        }
+        if let Some(i) = opener {
+            self.hits[i].edits.push(Edit {
+                span: start..p,
+                text: rewritten.clone(),
+            });
+        }
         self.hits.append(&mut string_hits);
         if let Some(span) = escaped_non_ascii {
-            self.hits
-                .push(Hit::new("JSON009", span).arg("text", preview(&out, 24)));
+            self.hits.push(
+                Hit::new("JSON009", span)
+                    .arg("text", preview(&out, 24))
+                    .fix(start..p, rewritten),
+            );
         }
         self.pos = p;
         Token {

@@ -195,12 +195,20 @@ impl Parser<'_> {
             "null" => Kind::Null,
             _ => match foreign_literal(&w) {
                 Some((kind, json)) => {
-                    self.report(Hit::new("JSON003", span).arg("found", w).arg("json", json));
+                    self.report(
+                        Hit::new("JSON003", span.clone())
+                            .arg("found", w)
+                            .arg("json", json)
+                            .fix(span, json),
+                    );
                     kind
                 }
                 None => {
+                    let quoted = serde_json::to_string(&w).unwrap_or_default();
                     self.report(
-                        Hit::new("JSON017", span).arg("value", super::lexer::preview(&w, 32)),
+                        Hit::new("JSON017", span.clone())
+                            .arg("value", super::lexer::preview(&w, 32))
+                            .fix(span, quoted),
                     );
                     Kind::String(w)
                 }
@@ -226,7 +234,7 @@ impl Parser<'_> {
                     let t = self.bump();
                     self.closers.pop();
                     if let Some(c) = comma.take() {
-                        self.report(Hit::new("JSON001", c));
+                        self.report(Hit::new("JSON001", c.clone()).fix(c, ""));
                     }
                     return Ok(Node {
                         kind: Kind::Object(members),
@@ -245,21 +253,25 @@ impl Parser<'_> {
                 Tok::Str(_) | Tok::Word(_) | Tok::Num(_) => {
                     if need_comma {
                         let at = self.last_end;
-                        self.report(Hit::new("JSON007", at..at));
+                        self.report(Hit::new("JSON007", at..at).fix(at..at, ","));
                     }
                     let t = self.bump();
                     let key = match t.tok {
                         Tok::Str(s) => s,
                         Tok::Word(w) => {
+                            let quoted = serde_json::to_string(&w).unwrap_or_default();
                             self.report(
                                 Hit::new("JSON014", t.span.clone())
-                                    .arg("key", super::lexer::preview(&w, 32)),
+                                    .arg("key", super::lexer::preview(&w, 32))
+                                    .fix(t.span.clone(), quoted),
                             );
                             w
                         }
                         Tok::Num(n) => {
                             self.report(
-                                Hit::new("JSON014", t.span.clone()).arg("key", n.to_string()),
+                                Hit::new("JSON014", t.span.clone())
+                                    .arg("key", n.to_string())
+                                    .fix(t.span.clone(), format!("\"{n}\"")),
                             );
                             n.to_string()
                         }
@@ -343,7 +355,7 @@ impl Parser<'_> {
                     let t = self.bump();
                     self.closers.pop();
                     if let Some(c) = comma.take() {
-                        self.report(Hit::new("JSON001", c));
+                        self.report(Hit::new("JSON001", c.clone()).fix(c, ""));
                     }
                     return Ok(Node {
                         kind: Kind::Array(items),
@@ -366,7 +378,7 @@ impl Parser<'_> {
                 _ => {
                     if need_comma {
                         let at = self.last_end;
-                        self.report(Hit::new("JSON007", at..at));
+                        self.report(Hit::new("JSON007", at..at).fix(at..at, ","));
                     }
                     self.path.push(items.len().to_string());
                     let v = self.value(depth + 1)?;

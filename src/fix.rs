@@ -1,0 +1,153 @@
+//! `--fix`: applies the edits of fixable findings as exact byte-range replacements, so
+//! everything outside them (indentation, key order, CJK text, line endings) stays as it was.
+
+use crate::finding::{Finding, FixSafety};
+use crate::{LintError, Options};
+use std::ops::Range;
+
+/// Two edits touch when their ranges overlap, or both insert at the same place.
+fn touches(a: &Range<usize>, b: &Range<usize>) -> bool {
+    if a.start == a.end && b.start == b.end {
+        return a.start == b.start;
+    }
+    if a.start == a.end {
+        return b.start < a.start && a.start < b.end;
+    }
+    if b.start == b.end {
+        return a.start < b.start && b.start < a.end;
+    }
+    a.start < b.end && b.start < a.end
+}
+
+/// Applies every fix the safety level allows whose edits do not touch an earlier one's;
+/// returns the new text and how many findings were fixed.
+pub fn apply(text: &str, findings: &[Finding], allow_unsafe: bool) -> (String, usize) {
+    let (out, fixed, _) = apply_edits(text, findings, allow_unsafe);
+    (out, fixed)
+}
+
+/// [`apply`], also returning the edits applied (sorted), for checking what changed.
+pub fn apply_edits(
+    text: &str,
+    findings: &[Finding],
+    allow_unsafe: bool,
+) -> (String, usize, Vec<(Range<usize>, String)>) {
+    let mut accepted: Vec<(Range<usize>, &str)> = Vec::new();
+    let mut fixed = 0;
+    for f in findings {
+        let Some(fix) = &f.fix else { continue };
+        let allowed = match fix.safety {
+            FixSafety::Safe => true,
+            FixSafety::Unsafe => allow_unsafe,
+            FixSafety::None => false,
+        };
+        let in_bounds = fix.edits.iter().all(|e| {
+            e.span.end <= text.len()
+                && text.is_char_boundary(e.span.start)
+                && text.is_char_boundary(e.span.end)
+        });
+        if !allowed || !in_bounds {
+            continue;
+        }
+        let clash = fix
+            .edits
+            .iter()
+            .any(|e| accepted.iter().any(|(r, _)| touches(r, &e.span)));
+        if clash {
+            continue;
+        }
+        accepted.extend(
+            fix.edits
+                .iter()
+                .map(|e| (e.span.clone(), e.replacement.as_str())),
+        );
+        fixed += 1;
+    }
+    accepted.sort_by_key(|(r, _)| (r.start, r.end));
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut at = 0;
+    for (r, replacement) in &accepted {
+        out.push_str(&text[at..r.start]);
+        out.push_str(replacement);
+        at = r.end;
+    }
+    out.push_str(&text[at..]);
+    let edits = accepted
+        .into_iter()
+        .map(|(r, t)| (r, t.to_string()))
+        .collect();
+    (out, fixed, edits)
+}
+
+pub struct Fixed {
+    pub text: String,
+    /// Findings fixed over all passes.
+    pub fixed: usize,
+    /// What is left after fixing.
+    pub report: crate::Report,
+}
+
+/// Lints and fixes until nothing more can be fixed (a fix can make room for another, e.g. a
+/// string that is requoted and then unescaped); at most 8 passes.
+pub fn fix_bytes(
+    options: &Options,
+    path: &str,
+    bytes: &[u8],
+    allow_unsafe: bool,
+    keep: &dyn Fn(&mut Vec<Finding>),
+) -> Result<Fixed, LintError> {
+    let lint = |b: &[u8]| -> Result<crate::Report, LintError> {
+        let mut r = crate::lint_bytes(options, path, b)?;
+        keep(&mut r.findings);
+        Ok(r)
+    };
+    let mut report = lint(bytes)?;
+    let mut fixed = 0;
+    // text that had invalid UTF-8 cannot be written back byte for byte
+    if report.findings.iter().any(|f| f.code == "JSON011") {
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        return Ok(Fixed {
+            text,
+            fixed,
+            report,
+        });
+    }
+    let mut text = report.source.text.clone();
+    for _ in 0..8 {
+        let (next, n) = apply(&text, &report.findings, allow_unsafe);
+        if n == 0 || next == text {
+            break;
+        }
+        fixed += n;
+        text = next;
+        report = lint(text.as_bytes())?;
+    }
+    Ok(Fixed {
+        text,
+        fixed,
+        report,
+    })
+}
+
+/// A unified diff of one file (`--- path` / `+++ path`, for `patch -p0`).
+pub fn diff(path: &str, old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(path, path)
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::touches;
+
+    #[test]
+    fn overlapping_edits_touch() {
+        assert!(touches(&(1..3), &(2..4)));
+        assert!(!touches(&(1..2), &(2..3)));
+        assert!(touches(&(2..2), &(2..2)));
+        assert!(touches(&(2..2), &(1..3)));
+        assert!(!touches(&(3..3), &(1..3)));
+    }
+}

@@ -124,6 +124,15 @@ fn counts(lang: Lang, e: usize, w: usize, i: usize) -> String {
     }
 }
 
+/// ` [--fix]` on a finding that a fix repairs (the flag that applies it).
+fn fixable(f: &Finding) -> &'static str {
+    match f.fix.as_ref().map(|x| x.safety) {
+        Some(crate::finding::FixSafety::Safe) => " [--fix]",
+        Some(crate::finding::FixSafety::Unsafe) => " [--fix --unsafe-fixes]",
+        _ => "",
+    }
+}
+
 fn finding_diag(f: &Finding, lang: Lang) -> FindingDiag {
     let wd = words(lang);
     // the title says what is wrong; the label at the spot says what to do
@@ -143,7 +152,7 @@ fn finding_diag(f: &Finding, lang: Lang) -> FindingDiag {
         format!(" ({})", f.pointer)
     };
     FindingDiag {
-        title: format!("{}:{} {}{at}", f.line, f.column, f.message),
+        title: format!("{}:{} {}{at}{}", f.line, f.column, f.message, fixable(f)),
         code: f.code.clone(),
         severity: severity(f.severity),
         help: format!("{}: {}", wd[3], f.explanation),

@@ -461,6 +461,7 @@ fn clone_input_error(e: &cardlint::InputError) -> cardlint::InputError {
             path: path.clone(),
             offset: *offset,
         },
+        Utf16 { path } => Utf16 { path: path.clone() },
         TooDeep {
             path,
             depth,
@@ -576,7 +577,9 @@ fn fix_run(
     }
     let failed = outcomes.iter().any(|o| matches!(o, Outcome::Failed { .. }));
     if args.diff {
-        crate::print(&diffs);
+        // a diff is output too: a ticket in its context lines is masked (that hunk then needs
+        // applying by hand, which beats a ticket in a CI log)
+        crate::print(&cardlint::redact::mask(&diffs));
         for o in &outcomes {
             if let Outcome::Failed { error, .. } = o {
                 eprintln!("{error}");

@@ -166,7 +166,7 @@ pub fn run(args: Args, lang: Lang) -> ExitCode {
     if args.json {
         let mut text = serde_json::to_string_pretty(&explanation).expect("serializable");
         text.push('\n');
-        crate::print(&text);
+        crate::print(&cardlint::redact::mask(&text));
         return ExitCode::SUCCESS;
     }
     let mut text = explain::render(&explanation, lang);
@@ -186,6 +186,6 @@ pub fn run(args: Args, lang: Lang) -> ExitCode {
             },
         ));
     }
-    crate::print(&text);
+    crate::print(&cardlint::redact::mask(&text));
     ExitCode::SUCCESS
 }

@@ -23,6 +23,8 @@ pub mod endpoint;
 pub mod explain;
 pub mod finding;
 pub mod fix;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod locate;
 pub mod redact;
 pub mod report;
@@ -268,12 +270,26 @@ fn common_hits(
         .collect()
 }
 
+/// Findings reported per file at most; a file past this is broken throughout, and what is
+/// left is counted in one EP004 finding instead (bounded output and memory).
+pub const MAX_FINDINGS: usize = 500;
+
 /// Positions and text: the last step of the pipeline.
 fn resolve(source: &Source, mut hits: Vec<Hit>, lang: Lang) -> Vec<Finding> {
     hits.sort_by(|a, b| {
         (a.span.start, a.span.end, a.code).cmp(&(b.span.start, b.span.end, b.code))
     });
     hits.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.pointer == b.pointer);
+    if hits.len() > MAX_FINDINGS {
+        let more = hits.len() - MAX_FINDINGS;
+        hits.truncate(MAX_FINDINGS);
+        let at = hits.last().map_or(0..0, |h| h.span.clone());
+        hits.push(
+            Hit::new("EP004", at)
+                .arg("count", more.to_string())
+                .arg("limit", MAX_FINDINGS.to_string()),
+        );
+    }
     let index = locate::LineIndex::new(&source.text);
     hits.into_iter()
         .map(|mut hit| {

@@ -111,6 +111,9 @@ pub fn pointer_at(root: &Node, offset: usize) -> String {
 pub struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
+    /// The last position computed: findings come in order, so counting columns can resume
+    /// from it instead of from the line start (a one-line 10 MB file has one line).
+    last: std::cell::Cell<(usize, usize, usize)>,
 }
 
 impl<'a> LineIndex<'a> {
@@ -126,14 +129,25 @@ impl<'a> LineIndex<'a> {
             }
             i += 1;
         }
-        LineIndex { text, starts }
+        LineIndex {
+            text,
+            starts,
+            last: std::cell::Cell::new((0, 0, 1)),
+        }
     }
 
     /// 1-based line and column; the column counts Unicode code points.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = self.floor_char_boundary(offset.min(self.text.len()));
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        let col = self.text[self.starts[line]..offset].chars().count() + 1;
+        let (last_offset, last_line, last_col) = self.last.get();
+        let col = if last_line == line && last_offset <= offset && last_offset >= self.starts[line]
+        {
+            last_col + self.text[last_offset..offset].chars().count()
+        } else {
+            self.text[self.starts[line]..offset].chars().count() + 1
+        };
+        self.last.set((offset, line, col));
         (line + 1, col)
     }
 

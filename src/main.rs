@@ -258,6 +258,18 @@ pub(crate) fn render(
     color: Color,
     lang: Lang,
 ) -> String {
+    // the last line of defence: no output leaves with a token or ticket in it
+    let text = render_unmasked(outcomes, stale, format, color, lang);
+    cardlint::redact::mask(&text).into_owned()
+}
+
+fn render_unmasked(
+    outcomes: &[Outcome],
+    stale: &[cardlint::baseline::Entry],
+    format: Format,
+    color: Color,
+    lang: Lang,
+) -> String {
     match format {
         Format::Json => report::json::render(outcomes, stale),
         Format::Sarif => report::sarif::render(outcomes, lang),

@@ -42,7 +42,7 @@ fn pattern() -> &'static Regex {
     RE.get_or_init(|| {
         let keys = SECRET_KEYS.join("|");
         Regex::new(&format!(
-            r#"(?i)((?:{keys})["']?\s*[:=]\s*["']?)([^"'&\s,}}\]#]+)"#
+            r#"(?i)((?:{keys})\\*["']?\s*[:=]\s*\\*["']?)([^"'&\s,}}\]#\\]+)"#
         ))
         .expect("valid pattern")
     })
@@ -64,5 +64,12 @@ mod tests {
         let m = super::mask(t);
         assert!(!m.contains("ABC123") && !m.contains("T0k"), "{m}");
         assert_eq!(m.chars().count(), t.chars().count());
+        // inside a JSON string (a cardExt), quotes are escaped
+        let escaped = r#"{"cardExt": "{\"api_ticket\":\"T0k3n\",\"timestamp\":\"1\"}"}"#;
+        assert!(
+            !super::mask(escaped).contains("T0k3n"),
+            "{}",
+            super::mask(escaped)
+        );
     }
 }

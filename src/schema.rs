@@ -286,7 +286,8 @@ impl Compiled {
                     .and_then(Value::as_object)
                     .map(|m| m.keys().map(String::as_str).collect())
                     .unwrap_or_default();
-                for key in unexpected {
+                // a payload with thousands of unknown keys is garbage after the first hundred
+                for key in unexpected.iter().take(100) {
                     let ptr = format!("{pointer}/{}", locate::escape(key));
                     let key_span = locate::find(root, &ptr)
                         .and_then(|t| t.key_span)

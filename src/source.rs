@@ -19,6 +19,8 @@ pub enum InputError {
     TooLarge { path: String, limit: u64 },
     #[error("{path}: binary data (a NUL byte at offset {offset}); expected a JSON request body")]
     Binary { path: String, offset: usize },
+    #[error("{path}: UTF-16 text; WeChat takes UTF-8")]
+    Utf16 { path: String },
     #[error("{path}: JSON nested deeper than {depth} levels (at line {line}, column {column}); card payloads nest fewer than 10 levels")]
     TooDeep {
         path: String,
@@ -81,6 +83,11 @@ pub fn read_path(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, InputErr
 
 impl Source {
     pub fn from_bytes(path: &str, bytes: &[u8]) -> Result<Source, InputError> {
+        if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+            return Err(InputError::Utf16 {
+                path: path.to_string(),
+            });
+        }
         if let Some(offset) = memchr_nul(bytes) {
             return Err(InputError::Binary {
                 path: path.to_string(),

@@ -136,6 +136,7 @@ pub fn lint_error(e: &LintError, lang: Lang) -> String {
             "error.too_large",
             vec![("path", path.clone()), ("limit", limit.to_string())],
         ),
+        LintError::Input(Utf16 { path }) => t("error.utf16", vec![("path", path.clone())]),
         LintError::Input(Binary { path, offset }) => t(
             "error.binary",
             vec![("path", path.clone()), ("offset", offset.to_string())],

@@ -184,7 +184,11 @@ fn decode(raw: &str) -> (String, Vec<usize>) {
                 b'r' => ('\r', 2),
                 b'b' => ('\u{8}', 2),
                 b'f' => ('\u{c}', 2),
-                other => (char::from(other), 2),
+                // any other escaped character stands for itself, whatever its width
+                _ => {
+                    let c = raw[i + 1..].chars().next().unwrap_or('\u{fffd}');
+                    (c, 1 + c.len_utf8())
+                }
             }
         } else {
             let c = raw[i..].chars().next().unwrap_or('\u{fffd}');

@@ -102,7 +102,7 @@ pub fn scan(text: &str) -> Vec<Hit> {
         }
         let call = ["wx.addCard", "wx.chooseCard"]
             .into_iter()
-            .find(|c| text[i..].starts_with(c));
+            .find(|c| b[i..].starts_with(c.as_bytes()));
         let Some(call) = call else {
             i += 1;
             continue;
@@ -128,8 +128,8 @@ fn card_ext_args(text: &str, start: usize, end: usize) -> Vec<Hit> {
     while i < end {
         if let Some(next) = skip_opaque(b, i) {
             // a quoted key "cardExt": is a key, not a string value
-            let lit = &text[i..next.min(end)];
-            if lit.len() > 2 && lit[1..lit.len() - 1] == *"cardExt" {
+            let lit = &b[i..next.min(end)];
+            if lit.len() > 2 && &lit[1..lit.len() - 1] == b"cardExt" {
                 if let Some(h) = value_after(text, next, end) {
                     hits.push(h);
                 }
@@ -137,7 +137,8 @@ fn card_ext_args(text: &str, start: usize, end: usize) -> Vec<Hit> {
             i = next;
             continue;
         }
-        if text[i..].starts_with("cardExt") && (i == 0 || !is_ident(b[i - 1])) {
+        // bytes, not str: `i` walks bytes and may sit inside a CJK character
+        if b[i..].starts_with(b"cardExt") && (i == 0 || !is_ident(b[i - 1])) {
             let after = i + "cardExt".len();
             if !b.get(after).is_some_and(|c| is_ident(*c)) {
                 if let Some(h) = value_after(text, after, end) {
@@ -154,6 +155,9 @@ fn card_ext_args(text: &str, start: usize, end: usize) -> Vec<Hit> {
 
 fn value_after(text: &str, from: usize, end: usize) -> Option<Hit> {
     let b = text.as_bytes();
+    if from > end || !text.is_char_boundary(from) || !text.is_char_boundary(end) {
+        return None;
+    }
     let rest = &text[from..end];
     let colon = rest.len() - rest.trim_start().len();
     if b.get(from + colon) != Some(&b':') {

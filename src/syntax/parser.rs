@@ -218,6 +218,7 @@ impl Parser<'_> {
 
     fn object(&mut self, open: Span, depth: usize) -> Result<Node, TooDeep> {
         let mut members: Vec<Member> = Vec::new();
+        let mut seen = KeyIndex::default();
         let mut comma: Option<Span> = None;
         let mut need_comma = false;
         loop {
@@ -277,7 +278,7 @@ impl Parser<'_> {
                         }
                         _ => unreachable!("matched above"),
                     };
-                    self.member(key, t.span, &mut members, depth)?;
+                    self.member(key, t.span, &mut members, &mut seen, depth)?;
                     comma = None;
                     need_comma = true;
                 }
@@ -302,6 +303,7 @@ impl Parser<'_> {
         key: String,
         key_span: Span,
         members: &mut Vec<Member>,
+        seen: &mut KeyIndex,
         depth: usize,
     ) -> Result<(), TooDeep> {
         self.path.push(key.clone());
@@ -319,14 +321,15 @@ impl Parser<'_> {
             self.value(depth + 1)?
         };
         if let Some(value) = value {
-            if let Some(first) = members.iter().find(|m| m.key == key) {
-                let first_span = first.key_span.clone();
+            if let Some(first) = seen.first(members, &key) {
+                let first_span = members[first].key_span.clone();
                 self.report(
                     Hit::new("JSON008", key_span.clone())
                         .arg("key", key.clone())
                         .related(first_span),
                 );
             }
+            seen.add(members, &key);
             members.push(Member {
                 key,
                 key_span,
@@ -390,6 +393,38 @@ impl Parser<'_> {
                     need_comma = true;
                 }
             }
+        }
+    }
+}
+
+/// Finds an earlier member with the same key: a scan for the small objects cards are made
+/// of, a hash index once an object grows (a million keys must not take a million squared).
+#[derive(Default)]
+struct KeyIndex {
+    index: Option<std::collections::HashMap<String, usize>>,
+}
+
+impl KeyIndex {
+    const SCAN_LIMIT: usize = 32;
+
+    fn first(&self, members: &[Member], key: &str) -> Option<usize> {
+        match &self.index {
+            Some(map) => map.get(key).copied(),
+            None => members.iter().position(|m| m.key == key),
+        }
+    }
+
+    /// Records the member about to be pushed at `members.len()`.
+    fn add(&mut self, members: &[Member], key: &str) {
+        if self.index.is_none() && members.len() >= Self::SCAN_LIMIT {
+            let mut map = std::collections::HashMap::with_capacity(members.len() * 2);
+            for (i, m) in members.iter().enumerate() {
+                map.entry(m.key.clone()).or_insert(i);
+            }
+            self.index = Some(map);
+        }
+        if let Some(map) = &mut self.index {
+            map.entry(key.to_string()).or_insert(members.len());
         }
     }
 }

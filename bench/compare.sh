@@ -6,11 +6,12 @@
 #   bash bench/compare.sh --install-only  # only install the pinned peers into bench/.peers/
 #
 # Needs: cargo, node + npm, python3 (with venv), hyperfine, GNU time (/usr/bin/time); as root
-# on Debian the last three are installed with apt-get when missing.  Network: only the npm
+# on Debian all but cargo are installed with apt-get when missing.  Network: only the npm
 # registry and PyPI, and only the first time (peers are kept in bench/.peers/).
 # Results: a table on stdout and bench/out/results.md; raw data in bench/out/ (hyperfine JSON
 # exports, GNU time reports, each tool's output of the RSS run).
-# Measure on an otherwise idle machine: the script prints the load average before it starts.
+# Measure on an otherwise idle machine: the script samples the CPU for 3 s before measuring
+# and warns when something else is using it.
 #
 # Environment overrides: SEED (payload seed, default 20261127), SPECTRAL_10K_TIMEOUT
 # (seconds, default 300).
@@ -291,6 +292,12 @@ measure_once() {
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$set" "$wall" "$rss" 1 "$invalid" "$note" >>"$RESULTS"
 }
 
+# Every tool prints JSON (comparable work; hyperfine sends it to /dev/null).  cardlint gets the
+# folder.  ajv-cli and Spectral expand a quoted glob themselves, so they run without a shell
+# (hyperfine -N) like cardlint; ajv gets --all-errors so that it reports every error of a file
+# as the others do.  check-jsonschema has no glob support: /bin/sh expands the glob and all
+# files go to one process (10 000 paths are ~320 KB, far below ARG_MAX = 2 MB; xargs would
+# start several interpreters); hyperfine subtracts the shell's start-up time.
 AJV_ARGS="validate --spec=draft2020 --strict=false --all-errors --errors=json -s $SCHEMA"
 CJS_ARGS="--schemafile $SCHEMA --output-format JSON"
 SPECTRAL_ARGS="lint -q -f json -r $OUT/spectral.yaml"
@@ -325,8 +332,10 @@ base = {r[1]: r for r in rows if r[0] == "cardlint"}
 def fmt_t(s):
     s = float(s)
     return f"{s * 1000:.1f} ms" if s < 1 else f"{s:.2f} s"
+def times(r):
+    return f"{r:.1f}×" if r < 10 else f"{r:.0f}×"
 def fmt_m(kb):
-    return f"{int(kb) / 1024:.1f} MB" if kb else "?"
+    return f"{int(kb) / 1024:.1f} MiB" if kb else "?"   # GNU time reports KiB
 head = ["tool", "files", "median wall", "peak RSS", "time / cardlint", "RSS / cardlint",
         "runs", "files reported invalid"]
 table = []
@@ -337,8 +346,8 @@ for r in rows:
         wall, ratio = f"> {limit} s", f"> {float(limit) / float(b[2]):.0f}×"
     else:
         wall = fmt_t(t) + (" (1 run)" if note == "single run" else "")
-        ratio = "1×" if tool == "cardlint" else f"{float(t) / float(b[2]):.0f}×"
-    rratio = "1×" if tool == "cardlint" else (f"{int(rss) / int(b[3]):.1f}×" if rss and b[3] else "?")
+        ratio = "1×" if tool == "cardlint" else times(float(t) / float(b[2]))
+    rratio = "1×" if tool == "cardlint" else (times(int(rss) / int(b[3])) if rss and b[3] else "?")
     table.append([tool, f"{int(st):,}".replace(",", " "), wall, fmt_m(rss), ratio, rratio, runs, inv])
 widths = [max(len(x) for x in col) for col in zip(head, *table)]
 line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths))

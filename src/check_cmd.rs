@@ -262,6 +262,7 @@ pub fn run(args: CheckArgs, cli_lang: Option<Lang>) -> ExitCode {
             lang,
         );
     }
+    let keep_text = args.format.is_empty() || args.format.contains(&Format::Human);
     let lint_one = |input: &Input| {
         let (shown, bytes) = match input {
             Input::Stdin => (
@@ -290,6 +291,11 @@ pub fn run(args: CheckArgs, cli_lang: Option<Lang>) -> ExitCode {
                 match cardlint::lint_bytes(&options, &shown, &bytes) {
                     Ok(mut r) => {
                         config.filter(&rel, &cli_sel, &mut r.findings);
+                        // only the human report quotes the source: without it, a run over
+                        // thousands of files keeps findings, not every file's text
+                        if !keep_text {
+                            r.source.text = String::new();
+                        }
                         Outcome::Checked(r)
                     }
                     Err(e) => Outcome::Failed {

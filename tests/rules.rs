@@ -38,13 +38,46 @@ fn rule_fixtures() {
             }
             let zh = common::lint_with(&file, &zh_options);
             let stem = file.file_stem().unwrap().to_string_lossy().to_string();
+            // a fixture with hundreds of findings (EP004's) shows the input's size and only
+            // the findings of the rule under test
+            let (en_text, zh_text, input) = if en.findings.len() > 100 {
+                let only = |r: &cardlint::Report| {
+                    let mut r2 = cardlint::Report {
+                        source: cardlint::Source::from_bytes(&r.source.path, b"").unwrap(),
+                        endpoint: r.endpoint,
+                        findings: r
+                            .findings
+                            .iter()
+                            .filter(|f| f.code == code)
+                            .cloned()
+                            .collect(),
+                    };
+                    r2.source.text.clear();
+                    format!(
+                        "({} findings in all)\n{}",
+                        r.findings.len(),
+                        common::render(&r2)
+                    )
+                };
+                (
+                    only(&en),
+                    only(&zh),
+                    format!("({} bytes)", en.source.text.len()),
+                )
+            } else {
+                (
+                    common::render(&en),
+                    common::render(&zh),
+                    en.source.text.trim_end().to_string(),
+                )
+            };
             let mut snapshot = format!(
                 "input {} (endpoint {})\n----\n{}\n----\n[en]\n{}[zh]\n{}",
                 en.source.path,
                 en.endpoint.unwrap_or("?"),
-                en.source.text.trim_end(),
-                common::render(&en),
-                common::render(&zh),
+                input,
+                en_text,
+                zh_text,
             );
             // a fixable rule shows the payload after every fix (safe and unsafe)
             if en

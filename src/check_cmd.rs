@@ -434,22 +434,7 @@ pub fn run(args: CheckArgs, cli_lang: Option<Lang>) -> ExitCode {
             }
         }
     }
-    let fail_on = args
-        .fail_on
-        .or(config.fail_on.as_deref().map(FailOn::parse))
-        .unwrap_or(FailOn::Error);
-    let failed = outcomes.iter().any(|o| matches!(o, Outcome::Failed { .. }));
-    let fails = outcomes.iter().any(|o| match o {
-        Outcome::Checked(r) => r.findings.iter().any(|f| fail_on.fails(f.severity)),
-        Outcome::Failed { .. } => false,
-    });
-    ExitCode::from(if failed {
-        2
-    } else if fails {
-        1
-    } else {
-        0
-    })
+    exit_code(&outcomes, &args, &config)
 }
 
 fn clone_input_error(e: &cardlint::InputError) -> cardlint::InputError {
@@ -608,10 +593,16 @@ fn fix_run(
         }
         None => crate::print(&remaining),
     }
+    exit_code(&outcomes, args, config)
+}
+
+/// 2 when an input could not be checked, 1 when a finding reaches --fail-on, else 0.
+fn exit_code(outcomes: &[Outcome], args: &CheckArgs, config: &Config) -> ExitCode {
     let fail_on = args
         .fail_on
         .or(config.fail_on.as_deref().map(FailOn::parse))
         .unwrap_or(FailOn::Error);
+    let failed = outcomes.iter().any(|o| matches!(o, Outcome::Failed { .. }));
     let fails = outcomes.iter().any(|o| match o {
         Outcome::Checked(r) => r.findings.iter().any(|f| fail_on.fails(f.severity)),
         Outcome::Failed { .. } => false,

@@ -70,18 +70,7 @@ pub fn detect(value: &Value) -> Detected {
     };
     let has = |k: &str| obj.contains_key(k);
     let any = |ks: &[&str]| ks.iter().any(|k| obj.contains_key(*k));
-    const INNER: &[&str] = &[
-        "groupon",
-        "cash",
-        "discount",
-        "gift",
-        "general_coupon",
-        "member_card",
-        "scenic_ticket",
-        "movie_ticket",
-        "boarding_pass",
-        "meeting_ticket",
-    ];
+    const INNER: &[&str] = crate::rules::card::INNER_KEYS;
     if has("card") && !has("card_id") {
         return One("card/create");
     }

@@ -351,14 +351,7 @@ fn images(ctx: &Ctx, out: &mut Out) {
         let Some(url) = v.as_str() else {
             return;
         };
-        let mut segs: Vec<String> = crate::locate::segments(ptr).collect();
-        if segs.last().is_some_and(|s| s.parse::<usize>().is_ok()) {
-            segs.pop();
-        }
-        if !segs
-            .last()
-            .is_some_and(|k| IMAGE_KEYS.contains(&k.as_str()))
-        {
+        if !super::owning_key(ptr).is_some_and(|k| IMAGE_KEYS.contains(&k.as_str())) {
             return;
         }
         // an address without a scheme is URL005's; no host can be told then

@@ -30,11 +30,8 @@ pub fn check(ctx: &Ctx, out: &mut Out) {
         let Some(s) = v.as_str() else {
             return;
         };
-        let mut segs: Vec<String> = crate::locate::segments(ptr).collect();
-        if segs.last().is_some_and(|s| s.parse::<usize>().is_ok()) {
-            segs.pop();
-        }
-        let Some(key) = segs.last().filter(|k| ID_KEYS.contains(&k.as_str())) else {
+        let owner = super::owning_key(ptr);
+        let Some(key) = owner.as_ref().filter(|k| ID_KEYS.contains(&k.as_str())) else {
             return;
         };
         if s.is_empty() {

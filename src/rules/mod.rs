@@ -126,6 +126,16 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// The object key a value sits under, looking through array indexes
+/// (`/base_info/location_id_list/2` -> `location_id_list`).
+pub fn owning_key(pointer: &str) -> Option<String> {
+    let mut segs: Vec<String> = crate::locate::segments(pointer).collect();
+    if segs.last().is_some_and(|s| s.parse::<usize>().is_ok()) {
+        segs.pop();
+    }
+    segs.pop().filter(|s| s.parse::<usize>().is_err())
+}
+
 pub fn join(pointer: &str, key: &str) -> String {
     format!("{pointer}/{}", locate::escape(key))
 }

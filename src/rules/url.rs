@@ -135,11 +135,7 @@ pub fn check_fields(ctx: &Ctx, out: &mut Out) {
         let Some(s) = v.as_str() else {
             return;
         };
-        let mut segs: Vec<String> = crate::locate::segments(ptr).collect();
-        if segs.last().is_some_and(|s| s.parse::<usize>().is_ok()) {
-            segs.pop();
-        }
-        if !segs.last().is_some_and(|k| is_url_key(k)) || s.trim().is_empty() {
+        if !super::owning_key(ptr).is_some_and(|k| is_url_key(&k)) || s.trim().is_empty() {
             return;
         }
         if s.chars().any(char::is_whitespace) {

@@ -132,58 +132,31 @@ impl Compiled {
             }
             drop_explained_missing(&mut hits);
         }
-        self.decimal_integers(value, root, text, &mut String::new(), &mut hits);
+        self.decimal_integers(value, root, text, &mut hits);
         hits
     }
 
     /// `"bonus": 100.0000` passes JSON Schema (100.0 is an integer there) but the server
     /// answers -1: integer fields must be written without a decimal point.
-    fn decimal_integers(
-        &self,
-        value: &Value,
-        root: &Node,
-        text: &str,
-        ptr: &mut String,
-        hits: &mut Vec<Hit>,
-    ) {
-        match value {
-            Value::Number(n)
-                if n.is_f64()
-                    && n.as_f64().is_some_and(|f| f.fract() == 0.0)
-                    && self.type_at(ptr).is_some_and(|t| t == "integer") =>
-            {
-                if let Some(t) = locate::find(root, ptr) {
-                    let f = n.as_f64().unwrap_or(0.0);
-                    let mut h = Hit::new("TYPE005", t.node.span.clone())
-                        .arg("field", field_name(ptr))
-                        .arg("value", text.get(t.node.span.clone()).unwrap_or_default())
-                        .at(ptr.clone());
-                    if f.abs() < 9.0e15 {
-                        h = h.arg("integer", format!("{}", f as i64));
-                    }
-                    hits.push(h);
-                }
+    fn decimal_integers(&self, value: &Value, root: &Node, text: &str, hits: &mut Vec<Hit>) {
+        crate::rules::walk(value, &mut String::new(), &mut |ptr, v| {
+            let Value::Number(n) = v else { return };
+            let whole = n.is_f64() && n.as_f64().is_some_and(|f| f.fract() == 0.0);
+            if !whole || !self.type_at(ptr).is_some_and(|t| t == "integer") {
+                return;
             }
-            Value::Object(map) => {
-                for (k, v) in map {
-                    let len = ptr.len();
-                    ptr.push('/');
-                    ptr.push_str(&locate::escape(k));
-                    self.decimal_integers(v, root, text, ptr, hits);
-                    ptr.truncate(len);
+            if let Some(t) = locate::find(root, ptr) {
+                let f = n.as_f64().unwrap_or(0.0);
+                let mut h = Hit::new("TYPE005", t.node.span.clone())
+                    .arg("field", field_name(ptr))
+                    .arg("value", text.get(t.node.span.clone()).unwrap_or_default())
+                    .at(ptr);
+                if f.abs() < 9.0e15 {
+                    h = h.arg("integer", format!("{}", f as i64));
                 }
+                hits.push(h);
             }
-            Value::Array(items) => {
-                for (i, v) in items.iter().enumerate() {
-                    let len = ptr.len();
-                    ptr.push('/');
-                    ptr.push_str(&i.to_string());
-                    self.decimal_integers(v, root, text, ptr, hits);
-                    ptr.truncate(len);
-                }
-            }
-            _ => {}
-        }
+        });
     }
 
     /// The `type` the schema gives the value at `pointer`, following `$ref`, `items`,

@@ -17,16 +17,7 @@ fn cardlint_in(dir: &Path) -> Command {
 }
 
 fn tempdir(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "cardlint-ci-{tag}-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    common::tempdir(tag)
 }
 
 fn write(dir: &Path, rel: &str, text: &str) {

@@ -291,16 +291,7 @@ fn http_files_take_the_endpoint_from_the_request_line_and_hide_the_token() {
 }
 
 fn tempdir() -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "cardlint-test-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    common::tempdir("cli")
 }
 
 fn run_bytes(bytes: Vec<u8>) -> (i32, String, String) {

@@ -183,3 +183,13 @@ pub fn fix_with(path: &Path, options: &Options, allow_unsafe: bool) -> String {
         .unwrap()
         .text
 }
+
+/// A fresh folder under the system temp dir, unique per process, test and call.
+pub fn tempdir(tag: &str) -> PathBuf {
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("cardlint-{tag}-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}

@@ -15,10 +15,7 @@ fn cardlint() -> Command {
 }
 
 fn tempdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("cardlint-hostile-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    common::tempdir(tag)
 }
 
 fn stdin(bytes: Vec<u8>, endpoint: &str) -> (Option<i32>, String, String) {

@@ -6,6 +6,7 @@ use cardlint::baseline::{self, Baseline, Entry, Matcher};
 use cardlint::config::{self, Config, Selection};
 use cardlint::report::Outcome;
 use cardlint::rules::docs::{lint_error, CardError};
+use cardlint::rules::registry::say;
 use cardlint::{Lang, LintError, Options, Severity};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -349,24 +350,11 @@ pub fn run(args: CheckArgs, cli_lang: Option<Lang>) -> ExitCode {
             eprintln!("{}", lint_error(&err, lang));
             return ExitCode::from(2);
         }
-        let args_ = [
-            (
-                "count",
-                cardlint::finding::Arg::Text(b.entries.len().to_string()),
-            ),
-            (
-                "path",
-                cardlint::finding::Arg::Text(baseline_path.display().to_string()),
-            ),
+        let args = [
+            ("count", b.entries.len().to_string()),
+            ("path", baseline_path.display().to_string()),
         ];
-        eprintln!(
-            "{}",
-            cardlint::rules::registry::render(
-                &cardlint::rules::registry::term(lang, "baseline.written"),
-                &args_,
-                lang
-            )
-        );
+        eprintln!("{}", say(lang, "baseline.written", &args));
         return ExitCode::SUCCESS;
     }
     let mut stale: Vec<Entry> = Vec::new();
@@ -385,21 +373,11 @@ pub fn run(args: CheckArgs, cli_lang: Option<Lang>) -> ExitCode {
                 stale = matcher.stale(&keys, |p| baseline_dir.join(p).exists());
             }
             Err(reason) => {
-                let a = [
-                    (
-                        "path",
-                        cardlint::finding::Arg::Text(baseline_path.display().to_string()),
-                    ),
-                    ("reason", cardlint::finding::Arg::Text(reason)),
+                let args = [
+                    ("path", baseline_path.display().to_string()),
+                    ("reason", reason),
                 ];
-                eprintln!(
-                    "{}",
-                    cardlint::rules::registry::render(
-                        &cardlint::rules::registry::term(lang, "error.baseline_read"),
-                        &a,
-                        lang
-                    )
-                );
+                eprintln!("{}", say(lang, "error.baseline_read", &args));
                 return ExitCode::from(2);
             }
         }
@@ -542,21 +520,8 @@ fn fix_run(
                     }
                 }
                 if fixed.fixed > 0 && !args.diff {
-                    let a = [
-                        ("path", cardlint::finding::Arg::Text(shown.clone())),
-                        (
-                            "count",
-                            cardlint::finding::Arg::Text(fixed.fixed.to_string()),
-                        ),
-                    ];
-                    eprintln!(
-                        "{}",
-                        cardlint::rules::registry::render(
-                            &cardlint::rules::registry::term(lang, "fix.fixed"),
-                            &a,
-                            lang
-                        )
-                    );
+                    let args = [("path", shown.clone()), ("count", fixed.fixed.to_string())];
+                    eprintln!("{}", say(lang, "fix.fixed", &args));
                 }
                 outcomes.push(Outcome::Checked(fixed.report));
             }

@@ -81,11 +81,7 @@ pub enum ConfigError {
 impl ConfigError {
     /// The error in the user's language.
     pub fn text(&self, lang: Lang) -> String {
-        use crate::finding::Arg;
-        let t = |key: &str, args: Vec<(&'static str, String)>| {
-            let args: Vec<(&str, Arg)> = args.into_iter().map(|(k, v)| (k, Arg::Text(v))).collect();
-            registry::render(&registry::term(lang, key), &args, lang)
-        };
+        let t = |key: &str, args: Vec<(&'static str, String)>| registry::say(lang, key, &args);
         match self {
             ConfigError::Read { path, reason } => t(
                 "error.config_read",

@@ -3,8 +3,8 @@
 
 use cardlint::explain::{self, Ask, Response};
 use cardlint::report::human::{render_report, Style};
-use cardlint::rules::registry::{render, term};
-use cardlint::{finding::Arg, Lang, Options};
+use cardlint::rules::registry::{say, term};
+use cardlint::{Lang, Options};
 use std::io::Read;
 use std::process::ExitCode;
 
@@ -141,11 +141,11 @@ pub fn run(args: Args, lang: Lang) -> ExitCode {
                     .iter()
                     .map(i64::to_string)
                     .collect();
-                let mut a = vec![("errcode", Arg::Text(resp.errcode.to_string()))];
+                let mut a = vec![("errcode", resp.errcode.to_string())];
                 if !nearby.is_empty() {
-                    a.push(("nearby", Arg::Text(nearby.join(", "))));
+                    a.push(("nearby", nearby.join(", ")));
                 }
-                eprintln!("{}", render(&term(lang, "error.unknown_errcode"), &a, lang));
+                eprintln!("{}", say(lang, "error.unknown_errcode", &a));
                 return ExitCode::from(2);
             }
         },
@@ -157,8 +157,8 @@ pub fn run(args: Args, lang: Lang) -> ExitCode {
                 explain::for_code(code.expect("checked"), None, ask)
             }
             None => {
-                let a = [("query", Arg::Text(args.query.clone()))];
-                eprintln!("{}", render(&term(lang, "error.nothing_matches"), &a, lang));
+                let a = [("query", args.query.clone())];
+                eprintln!("{}", say(lang, "error.nothing_matches", &a));
                 return ExitCode::from(2);
             }
         },

@@ -215,12 +215,15 @@ pub fn render(outcomes: &[Outcome], stale: &[crate::baseline::Entry], style: &St
     }
     for e in stale {
         let args = [
-            ("path", crate::finding::Arg::Text(e.path.clone())),
-            ("code", crate::finding::Arg::Text(e.code.clone())),
-            ("pointer", crate::finding::Arg::Text(e.pointer.clone())),
+            ("path", e.path.clone()),
+            ("code", e.code.clone()),
+            ("pointer", e.pointer.clone()),
         ];
-        let t = crate::rules::registry::term(style.lang, "baseline.stale");
-        out.push_str(&crate::rules::registry::render(&t, &args, style.lang));
+        out.push_str(&crate::rules::registry::say(
+            style.lang,
+            "baseline.stale",
+            &args,
+        ));
         out.push('\n');
     }
     let s = Summary::of(outcomes);

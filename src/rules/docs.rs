@@ -115,11 +115,7 @@ pub fn unknown_rule(key: &str, lang: Lang) -> String {
 
 pub fn lint_error(e: &LintError, lang: Lang) -> String {
     use crate::InputError::*;
-    let t = |key: &str, args: Vec<(&'static str, String)>| {
-        let args: Vec<(&'static str, Arg)> =
-            args.into_iter().map(|(k, v)| (k, Arg::Text(v))).collect();
-        render(&term(lang, key), &args, lang)
-    };
+    let t = |key: &str, args: Vec<(&'static str, String)>| registry::say(lang, key, &args);
     match e {
         LintError::UnknownEndpoint { name, suggestion } => {
             let mut a = vec![("endpoint", name.clone())];
@@ -228,10 +224,7 @@ pub enum CardError {
 }
 
 pub fn card_error(e: &CardError, lang: Lang) -> String {
-    let t = |key: &str, args: Vec<(&'static str, String)>| {
-        let args: Vec<(&str, Arg)> = args.into_iter().map(|(k, v)| (k, Arg::Text(v))).collect();
-        render(&term(lang, key), &args, lang)
-    };
+    let t = |key: &str, args: Vec<(&'static str, String)>| registry::say(lang, key, &args);
     match e {
         CardError::Spec(s) => t("error.card_spec", vec![("spec", s.clone())]),
         CardError::Io(path, err) => t(

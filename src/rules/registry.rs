@@ -180,6 +180,15 @@ pub fn term_keys() -> Vec<(String, bool)> {
         .collect()
 }
 
+/// A term rendered with plain-text arguments: the CLI's own messages (errors, notices).
+pub fn say(lang: Lang, key: &str, args: &[(&str, String)]) -> String {
+    let args: Vec<(&str, Arg)> = args
+        .iter()
+        .map(|(k, v)| (*k, Arg::Text(v.clone())))
+        .collect();
+    render(&term(lang, key), &args, lang)
+}
+
 /// Renders `{name}` placeholders and `{?name:text}` sections, which appear only when the
 /// argument `name` is present.
 pub fn render(template: &str, args: &[(&str, Arg)], lang: Lang) -> String {

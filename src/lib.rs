@@ -30,6 +30,7 @@ pub mod redact;
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub mod serve;
 pub mod signature;
 pub mod source;
 pub mod suggest;

@@ -2,6 +2,7 @@
 
 mod check_cmd;
 mod explain_cmd;
+mod serve_cmd;
 
 use cardlint::report::{self, Outcome};
 use cardlint::Lang;
@@ -73,6 +74,8 @@ enum Command {
         #[arg(long)]
         fix: bool,
     },
+    /// Run a local card-API sandbox: every request is linted and answered like WeChat would
+    Serve(serve_cmd::ServeArgs),
     /// Compute card signatures (the api_ticket is read from CARDLINT_API_TICKET or --api-ticket)
     #[command(subcommand)]
     Sign(Sign),
@@ -154,6 +157,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check_cmd::run(args, cli.lang),
         Command::Init => init(lang),
+        Command::Serve(args) => serve_cmd::run(args, lang),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             let mut out = Vec::new();

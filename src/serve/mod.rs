@@ -1,0 +1,463 @@
+//! `cardlint serve`: a local stand-in for the card API. Every request body is linted for the
+//! endpoint its path names; a request with errors gets the errcode the live server would give
+//! (plus every finding in a `cardlint` field), a clean one a state-backed answer. The handler
+//! is plain Rust (`Sandbox::handle`), usable in-process; `http` puts it on a socket.
+
+pub mod http;
+mod reply;
+mod state;
+mod store;
+
+use crate::rules::{registry::Lang, CardBook, CardDef, Signing};
+use crate::{endpoint, lint_bytes, Options};
+use serde_json::{Map, Value};
+use state::{fail, Fail, State};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+pub use store::StoreError;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Refuse access tokens the sandbox did not issue (40001) or that expired (42001).
+    pub strict_token: bool,
+    /// Lifetime of issued access tokens and tickets, seconds (7200 like the live API).
+    pub token_ttl: i64,
+    pub lang: Lang,
+    /// Cards kept at most; card/create past it answers 45009 like an exhausted quota.
+    pub max_cards: usize,
+    /// "Now" in Unix seconds; `None` is the system clock.
+    pub now: Option<i64>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            strict_token: false,
+            token_ttl: 7200,
+            lang: Lang::En,
+            max_cards: 100_000,
+            now: None,
+        }
+    }
+}
+
+/// One HTTP request as the sandbox sees it.
+pub struct Request<'a> {
+    pub method: &'a str,
+    /// `/card/create`
+    pub path: &'a str,
+    /// The query string without `?`.
+    pub query: &'a str,
+    pub body: &'a [u8],
+}
+
+pub struct Response {
+    pub status: u16,
+    /// JSON text.
+    pub body: String,
+    /// For the log: the answer's errcode, how many findings, the request id.
+    pub errcode: i64,
+    pub findings: usize,
+    pub rid: String,
+}
+
+pub struct Sandbox {
+    state: Mutex<State>,
+    store: Option<store::Store>,
+    config: Config,
+    requests: AtomicU64,
+}
+
+impl Sandbox {
+    /// A sandbox whose state lives in memory only.
+    pub fn new(config: Config) -> Sandbox {
+        Sandbox {
+            state: Mutex::new(State::new(seed())),
+            store: None,
+            config,
+            requests: AtomicU64::new(0),
+        }
+    }
+
+    /// A sandbox persisted in `path` (created when missing): what it held last time is back.
+    pub fn open(config: Config, path: &std::path::Path) -> Result<Sandbox, StoreError> {
+        let (store, saved) = store::Store::open(path)?;
+        let state = match saved {
+            Some((meta, cards)) => State::from_parts(meta, cards),
+            None => {
+                let s = State::new(seed());
+                store.save(&s.meta, &[])?;
+                s
+            }
+        };
+        Ok(Sandbox {
+            state: Mutex::new(state),
+            store: Some(store),
+            config,
+            requests: AtomicU64::new(0),
+        })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The wx_card ticket the sandbox hands out and verifies card_ext signatures with.
+    pub fn wx_card_ticket(&self) -> String {
+        self.lock().meta.wx_card_ticket.clone()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        // a panic while holding the lock leaves the state as the last complete operation
+        // wrote it, so carrying on is safe
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn now(&self) -> i64 {
+        self.config.now.unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs() as i64)
+                .unwrap_or(0)
+        })
+    }
+
+    pub fn handle(&self, req: &Request) -> Response {
+        let n = self.requests.fetch_add(1, Ordering::Relaxed) + 1;
+        let rid = format!("{:08x}-sandbox", n);
+        let path = req.path.trim_matches('/');
+        let (status, answer, findings) = match path {
+            "cgi-bin/token" => (200, self.token(req.query), 0),
+            "cgi-bin/ticket/getticket" => (200, self.ticket(req.query, &rid), 0),
+            "card/getcolors" => (200, self.colors(req.query, &rid), 0),
+            "cardlint/verify-card-ext" => self.verify_card_ext(req, &rid),
+            "cardlint/scan" => (200, self.scan(req.body, &rid), 0),
+            p => {
+                match endpoint::ENDPOINTS
+                    .iter()
+                    .find(|e| **e == p && e.starts_with("card/"))
+                {
+                    Some(ep) => self.api(ep, req, &rid),
+                    None => {
+                        let hint = match endpoint::suggest(p) {
+                        Some(s) => format!("cardlint serve has no /{p}; did you mean /{s}"),
+                        None => format!("cardlint serve has no /{p} (cardlint endpoints lists the ones it has)"),
+                    };
+                        (404, reply::refusal(48001, &hint, &rid), 0)
+                    }
+                }
+            }
+        };
+        let errcode = answer.get("errcode").and_then(Value::as_i64).unwrap_or(0);
+        Response {
+            status,
+            body: Value::Object(answer).to_string(),
+            errcode,
+            findings,
+            rid,
+        }
+    }
+
+    /// Checks the access_token of the query: missing is 41001; with --strict-token, unknown is
+    /// 40001 and expired 42001.
+    fn authorise(&self, query: &str, rid: &str) -> Result<(), Map<String, Value>> {
+        let token = param(query, "access_token").unwrap_or_default();
+        if token.is_empty() {
+            return Err(reply::refusal(
+                41001,
+                "add ?access_token= (any value unless --strict-token)",
+                rid,
+            ));
+        }
+        if !self.config.strict_token {
+            return Ok(());
+        }
+        match self.lock().meta.tokens.get(&token) {
+            None => Err(reply::refusal(
+                40001,
+                "--strict-token: this access_token was not issued by GET /cgi-bin/token",
+                rid,
+            )),
+            Some(exp) if *exp <= self.now() => Err(reply::refusal(
+                42001,
+                "--strict-token: this access_token expired; fetch a new one",
+                rid,
+            )),
+            Some(_) => Ok(()),
+        }
+    }
+
+    fn token(&self, query: &str) -> Map<String, Value> {
+        let rid = "token";
+        if param(query, "grant_type").as_deref() != Some("client_credential") {
+            return reply::refusal(40002, "grant_type must be client_credential", rid);
+        }
+        if param(query, "appid").is_none_or(|a| a.is_empty()) {
+            return reply::refusal(41002, "add &appid=", rid);
+        }
+        if param(query, "secret").is_none_or(|s| s.is_empty()) {
+            return reply::refusal(41004, "add &secret=", rid);
+        }
+        let now = self.now();
+        let mut state = self.lock();
+        let token = state.issue_token(now, self.config.token_ttl);
+        self.persist(&mut state);
+        let mut m = Map::new();
+        m.insert("access_token".into(), Value::from(token));
+        m.insert("expires_in".into(), Value::from(self.config.token_ttl));
+        m
+    }
+
+    fn ticket(&self, query: &str, rid: &str) -> Map<String, Value> {
+        if let Err(refused) = self.authorise(query, rid) {
+            return refused;
+        }
+        let state = self.lock();
+        let ticket = match param(query, "type").as_deref() {
+            Some("wx_card") => state.meta.wx_card_ticket.clone(),
+            Some("jsapi") => state.meta.jsapi_ticket.clone(),
+            _ => return reply::refusal(40097, "type must be wx_card or jsapi", rid),
+        };
+        state::ok_with([
+            ("ticket", Value::from(ticket)),
+            ("expires_in", Value::from(self.config.token_ttl)),
+        ])
+    }
+
+    fn colors(&self, query: &str, rid: &str) -> Map<String, Value> {
+        if let Err(refused) = self.authorise(query, rid) {
+            return refused;
+        }
+        let colors = crate::rules::card::PALETTE
+            .iter()
+            .map(|(name, value)| serde_json::json!({"name": name, "value": value}))
+            .collect();
+        state::ok_with([("colors", Value::Array(colors))])
+    }
+
+    fn scan(&self, body: &[u8], rid: &str) -> Map<String, Value> {
+        let value: Value = match serde_json::from_slice(body) {
+            Ok(v) => v,
+            Err(_) => {
+                return reply::refusal(
+                    47001,
+                    r#"send {"ticket": "<QR ticket>", "openid": ".."}"#,
+                    rid,
+                )
+            }
+        };
+        let now = self.now();
+        let mut state = self.lock();
+        let answer = state.scan(&value, now);
+        self.persist(&mut state);
+        answer.unwrap_or_else(|f| reply::refusal(f.errcode, &f.hint, rid))
+    }
+
+    /// A card API call: lint, then (when nothing refuses it) the state operation.
+    fn api(&self, ep: &'static str, req: &Request, rid: &str) -> (u16, Map<String, Value>, usize) {
+        if !req.method.eq_ignore_ascii_case("POST") {
+            return (
+                200,
+                reply::refusal(43002, &format!("{} /{ep}: use POST", req.method), rid),
+                0,
+            );
+        }
+        if let Err(refused) = self.authorise(req.query, rid) {
+            return (200, refused, 0);
+        }
+        let signing = Signing::default();
+        let (report, cards_doc) = match self.lint(ep, req.body, signing) {
+            Ok(r) => r,
+            Err(e) => return (200, reply::refusal(47001, &e, rid), 0),
+        };
+        let findings = report.findings.len();
+        if let Some((f, errcode)) = reply::deciding(&report) {
+            let mut m = reply::refusal(errcode, &reply::hint(f), rid);
+            m.insert("cardlint".into(), cards_doc);
+            return (200, m, findings);
+        }
+        let body = match body_value(req.body) {
+            Ok(v) => v,
+            Err(hint) => return (200, reply::refusal(47001, &hint, rid), findings),
+        };
+        let now = self.now();
+        let mut state = self.lock();
+        let answer = self.operate(&mut state, ep, &body, now);
+        self.persist(&mut state);
+        drop(state);
+        let mut m = answer.unwrap_or_else(|f| reply::refusal(f.errcode, &f.hint, rid));
+        if findings > 0 {
+            m.insert("cardlint".into(), cards_doc);
+        }
+        (200, m, findings)
+    }
+
+    fn operate(
+        &self,
+        s: &mut State,
+        ep: &str,
+        body: &Value,
+        now: i64,
+    ) -> Result<Map<String, Value>, Fail> {
+        match ep {
+            "card/create" => {
+                if s.cards.len() >= self.config.max_cards {
+                    return Err(fail(
+                        45009,
+                        format!("the sandbox holds {} cards (--max-cards)", s.cards.len()),
+                    ));
+                }
+                s.create(body, now)
+            }
+            "card/get" => s.get(body),
+            "card/delete" => s.delete(body),
+            "card/batchget" => s.batchget(body),
+            "card/update" => s.update(body),
+            "card/modifystock" => s.modify_stock(body),
+            "card/qrcode/create" => s.qrcode(body, now),
+            "card/landingpage/create" => s.landing_page(body),
+            "card/mpnews/gethtml" => s.mpnews(body),
+            "card/code/get" => s.code_get(body),
+            "card/code/consume" => s.consume(body),
+            "card/code/decrypt" => s.decrypt(body),
+            "card/code/update" => s.code_update(body),
+            "card/code/unavailable" => s.unavailable(body),
+            "card/code/deposit" => s.deposit(body),
+            "card/code/getdepositcount" => s.deposit_count(body),
+            "card/code/checkcode" => s.check_codes(body),
+            "card/user/getcardlist" => s.user_cards(body),
+            "card/membercard/userinfo/get" => s.member_info(body),
+            _ => s.touch(body),
+        }
+    }
+
+    /// Lints a body as `ep`, with the cards it names taken from the state for the
+    /// cross-request checks. Returns the report and its `cardlint` field.
+    fn lint(
+        &self,
+        ep: &str,
+        body: &[u8],
+        signing: Signing,
+    ) -> Result<(crate::Report, Value), String> {
+        let cards = self.book(body, signing.card_id.as_deref());
+        let options = Options {
+            endpoint: Some(ep.to_string()),
+            lang: Some(self.config.lang),
+            cards: Arc::new(cards),
+            signing,
+            now: Some(self.now()),
+        };
+        let path = format!("/{ep}");
+        let report = lint_bytes(&options, &path, body).map_err(|e| e.to_string())?;
+        let doc = reply::findings_doc(&path, &report);
+        Ok((report, doc))
+    }
+
+    /// The created cards a body names (every `card_id`/`cardId` string in it).
+    fn book(&self, body: &[u8], extra: Option<&str>) -> CardBook {
+        let mut ids = Vec::new();
+        if let Ok(v) = serde_json::from_slice::<Value>(body) {
+            collect_ids(&v, &mut ids);
+        }
+        ids.extend(extra.map(String::from));
+        if ids.is_empty() {
+            return CardBook::new();
+        }
+        let state = self.lock();
+        ids.into_iter()
+            .filter_map(|id| {
+                let c = state.cards.get(&id)?;
+                let def = CardDef {
+                    path: format!("card/create {id}"),
+                    use_custom_code: c.use_custom_code,
+                    deposit: c.deposit,
+                    bind_openid: c.bind_openid,
+                    quantity: Some(c.quantity),
+                    center_cell: c.center_cell,
+                };
+                Some((id, def))
+            })
+            .collect()
+    }
+
+    /// `POST /cardlint/verify-card-ext`: the `wx.addCard` argument (`{"cardList":[..]}`) or a
+    /// card_ext object with `?card_id=`; signatures are checked with the sandbox's wx_card ticket.
+    fn verify_card_ext(&self, req: &Request, rid: &str) -> (u16, Map<String, Value>, usize) {
+        let card_id = param(req.query, "card_id");
+        let is_add_card = serde_json::from_slice::<Value>(req.body)
+            .ok()
+            .is_some_and(|v| v.get("cardList").is_some() || v.get("card_list").is_some());
+        let ep = if is_add_card {
+            "wx.addCard"
+        } else {
+            "card_ext"
+        };
+        let signing = Signing {
+            api_ticket: Some(self.wx_card_ticket()),
+            jsapi_ticket: None,
+            card_id: if is_add_card { None } else { card_id },
+        };
+        let (report, doc) = match self.lint(ep, req.body, signing) {
+            Ok(r) => r,
+            Err(e) => return (200, reply::refusal(47001, &e, rid), 0),
+        };
+        let findings = report.findings.len();
+        let mut m = match reply::deciding(&report) {
+            Some((f, errcode)) => reply::refusal(errcode, &reply::hint(f), rid),
+            None => state::ok(),
+        };
+        if findings > 0 {
+            m.insert("cardlint".into(), doc);
+        }
+        (200, m, findings)
+    }
+
+    fn persist(&self, state: &mut State) {
+        let dirty = std::mem::take(&mut state.dirty);
+        if let Some(store) = &self.store {
+            let cards: Vec<&state::Card> =
+                dirty.iter().filter_map(|id| state.cards.get(id)).collect();
+            if let Err(e) = store.save(&state.meta, &cards) {
+                http::log_error(&format!("state not saved: {e}"));
+            }
+        }
+    }
+}
+
+fn body_value(body: &[u8]) -> Result<Value, String> {
+    let body = body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(body);
+    serde_json::from_slice(body).map_err(|e| format!("not JSON the server can read: {e}"))
+}
+
+fn collect_ids(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, v) in m {
+                match v {
+                    Value::String(s) if k == "card_id" || k == "cardId" => out.push(s.clone()),
+                    _ => collect_ids(v, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| collect_ids(i, out)),
+        _ => {}
+    }
+}
+
+/// A query parameter's value (percent-decoding is not needed for tokens, ids and types).
+fn param(query: &str, name: &str) -> Option<String> {
+    query.split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        (k == name).then(|| v.to_string())
+    })
+}
+
+/// Distinct sandboxes hand out distinct ids and tickets.
+fn seed() -> u64 {
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0);
+    t ^ (std::process::id() as u64).rotate_left(32)
+}

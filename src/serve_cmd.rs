@@ -1,0 +1,109 @@
+//! `cardlint serve`: the card-API sandbox on a local port.
+
+use cardlint::rules::registry::say;
+use cardlint::serve::{http, Config, Sandbox};
+use cardlint::Lang;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+#[derive(clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0 picks a free one)
+    #[arg(long, default_value = "127.0.0.1:8808")]
+    addr: String,
+    /// Keep the sandbox's cards, codes and tickets in this file across restarts (default: memory)
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
+    /// Refuse access tokens not issued by GET /cgi-bin/token (40001) and expired ones (42001)
+    #[arg(long)]
+    strict_token: bool,
+    /// Lifetime of issued access tokens, seconds
+    #[arg(long, default_value_t = 7200, value_name = "SECS")]
+    token_ttl: i64,
+    /// Largest request body, bytes (larger ones get HTTP 413)
+    #[arg(long, default_value_t = 1 << 20, value_name = "BYTES")]
+    max_body: usize,
+    /// Seconds allowed to receive a request's headers, and then its body
+    #[arg(long, default_value_t = 10, value_name = "SECS")]
+    timeout: u64,
+    /// Open connections at once
+    #[arg(long, default_value_t = 1024, value_name = "N")]
+    max_connections: usize,
+    /// Cards kept at most; card/create past it answers 45009
+    #[arg(long, default_value_t = 100_000, value_name = "N")]
+    max_cards: usize,
+    /// No log line per request (start-up and errors are still logged)
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+pub fn run(args: ServeArgs, lang: Lang) -> ExitCode {
+    let config = Config {
+        strict_token: args.strict_token,
+        token_ttl: args.token_ttl,
+        lang,
+        max_cards: args.max_cards,
+        now: None,
+    };
+    let sandbox = match &args.state {
+        Some(path) => match Sandbox::open(config, path) {
+            Ok(s) => s,
+            Err(e) => {
+                let reason = e.to_string();
+                let path = path.display().to_string();
+                eprintln!(
+                    "{}",
+                    say(
+                        lang,
+                        "serve.state_error",
+                        &[("path", path), ("reason", reason)]
+                    )
+                );
+                return ExitCode::from(2);
+            }
+        },
+        None => Sandbox::new(config),
+    };
+    let limits = http::Limits {
+        max_body: args.max_body,
+        header_timeout: Duration::from_secs(args.timeout),
+        body_timeout: Duration::from_secs(args.timeout),
+        max_connections: args.max_connections.max(1),
+        log: !args.quiet,
+    };
+    let state = match &args.state {
+        Some(p) => p.display().to_string(),
+        None => say(lang, "serve.memory", &[]),
+    };
+    let tokens = say(
+        lang,
+        if args.strict_token {
+            "serve.strict"
+        } else {
+            "serve.any_token"
+        },
+        &[],
+    );
+    let announce = |addr: std::net::SocketAddr| {
+        let message = say(
+            lang,
+            "serve.listening",
+            &[
+                ("addr", format!("http://{addr}")),
+                ("state", state.clone()),
+                ("tokens", tokens.clone()),
+            ],
+        );
+        let line = serde_json::json!({"event": "listening", "addr": format!("http://{addr}"), "message": message});
+        eprintln!("{line}");
+    };
+    match http::run(&args.addr, sandbox, limits, announce) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let args = [("addr", args.addr.clone()), ("reason", e.to_string())];
+            eprintln!("{}", say(lang, "serve.bind_error", &args));
+            ExitCode::from(2)
+        }
+    }
+}

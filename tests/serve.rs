@@ -1,0 +1,467 @@
+//! The sandbox's handler in-process: errcodes for broken requests, state-backed answers,
+//! cross-request checks, card_ext verification, strict tokens and the state file.
+
+mod common;
+
+use cardlint::serve::{Config, Request, Sandbox};
+use cardlint::signature::{card_ext_json, CardExtInput};
+use serde_json::{json, Value};
+
+fn sandbox() -> Sandbox {
+    Sandbox::new(Config {
+        now: Some(common::NOW),
+        ..Config::default()
+    })
+}
+
+fn call(s: &Sandbox, method: &str, path: &str, query: &str, body: &str) -> Value {
+    let r = s.handle(&Request {
+        method,
+        path,
+        query,
+        body: body.as_bytes(),
+    });
+    serde_json::from_str(&r.body).unwrap_or_else(|e| panic!("{path}: {e}: {}", r.body))
+}
+
+fn post(s: &Sandbox, path: &str, body: &Value) -> Value {
+    call(s, "POST", path, "access_token=T", &body.to_string())
+}
+
+fn errcode(v: &Value) -> i64 {
+    v["errcode"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("no errcode: {v}"))
+}
+
+fn groupon() -> Value {
+    let text = std::fs::read_to_string(
+        common::root().join("fixtures/endpoints/card.create/valid-groupon.json"),
+    )
+    .unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// A deposit-mode card: custom codes imported with card/code/deposit, created with no stock.
+fn deposit_card() -> Value {
+    let mut v = groupon();
+    let base = &mut v["card"]["groupon"]["base_info"];
+    base["use_custom_code"] = json!(true);
+    base["get_custom_code_mode"] = json!("GET_CUSTOM_CODE_MODE_DEPOSIT");
+    base["sku"]["quantity"] = json!(0);
+    v
+}
+
+fn create(s: &Sandbox, card: &Value) -> String {
+    let r = post(s, "/card/create", card);
+    assert_eq!(errcode(&r), 0, "{r}");
+    r["card_id"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn broken_requests_get_the_errcode_of_their_most_important_finding() {
+    let s = sandbox();
+    // (body, errcode, rule named in the hint)
+    let mut quoted = groupon();
+    quoted["card"]["groupon"]["base_info"]["sku"]["quantity"] = json!("100");
+    let mut hex = groupon();
+    hex["card"]["groupon"]["base_info"]["color"] = json!("#63b359");
+    let mut type_name = groupon();
+    type_name["card"]["card_type"] = json!("GROUPONS");
+    let mut long_title = groupon();
+    long_title["card"]["groupon"]["base_info"]["title"] =
+        json!("一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十");
+    let mut missing = groupon();
+    missing["card"]["groupon"]["base_info"]
+        .as_object_mut()
+        .unwrap()
+        .remove("brand_name");
+    let mut ms = groupon();
+    ms["card"]["groupon"]["base_info"]["date_info"] = json!({"type": "DATE_TYPE_FIX_TIME_RANGE", "begin_timestamp": 1_795_000_000_000i64, "end_timestamp": 1_797_000_000_000i64});
+    let cases: Vec<(String, i64, &str)> = vec![
+        (
+            r#"{"card": {"card_type": "GROUPON",}}"#.to_string(),
+            47001,
+            "JSON",
+        ),
+        (quoted.to_string(), 40053, "TYPE001"),
+        (hex.to_string(), 40076, "CARD009"),
+        (type_name.to_string(), 40071, ""),
+        (long_title.to_string(), 45021, "SCHEMA005"),
+        (missing.to_string(), 41011, "SCHEMA002"),
+        (ms.to_string(), 40079, ""),
+    ];
+    for (body, want, rule) in cases {
+        let r = call(&s, "POST", "/card/create", "access_token=T", &body);
+        assert_eq!(errcode(&r), want, "{body}\n{r}");
+        let msg = r["errmsg"].as_str().unwrap();
+        assert!(msg.contains(" hint: [") && msg.contains(rule), "{msg}");
+        let findings = r["cardlint"]["files"][0]["findings"].as_array().unwrap();
+        assert!(!findings.is_empty(), "{r}");
+        assert!(findings[0]["line"].as_u64().unwrap() >= 1);
+    }
+    // a malformed action_info in a QR code
+    let r = post(
+        &s,
+        "/card/qrcode/create",
+        &json!({"action_name": "QR_CARD", "action_info": {"multiple_card": {"card_list": [{"card_id": "pFS7Fjg8kV1IdDz01r4SQwMkuCKc"}]}}}),
+    );
+    assert_eq!(errcode(&r), 40053, "{r}");
+    // the errmsg pasted into `cardlint explain` is understood as 40053
+    let (text, hint) = cardlint::explain::split_errmsg(r["errmsg"].as_str().unwrap());
+    assert_eq!(text, "invalid action info, please check document");
+    assert!(hint.is_some());
+    // nothing was created by any of these
+    let list = post(&s, "/card/batchget", &json!({"offset": 0, "count": 50}));
+    assert_eq!(list["total_num"], 0, "{list}");
+}
+
+#[test]
+fn transport_level_errors_answer_like_the_server() {
+    let s = sandbox();
+    let body = groupon().to_string();
+    assert_eq!(errcode(&call(&s, "POST", "/card/create", "", &body)), 41001);
+    assert_eq!(
+        errcode(&call(&s, "GET", "/card/create", "access_token=T", "")),
+        43002
+    );
+    assert_eq!(
+        errcode(&call(&s, "POST", "/card/create", "access_token=T", "")),
+        44002
+    );
+    let unknown = s.handle(&Request {
+        method: "POST",
+        path: "/card/craete",
+        query: "access_token=T",
+        body: b"{}",
+    });
+    assert_eq!(unknown.status, 404);
+    assert!(unknown.body.contains("card/create"), "{}", unknown.body);
+}
+
+#[test]
+fn create_qrcode_deposit_scan_consume_twice() {
+    let s = sandbox();
+    let id = create(&s, &deposit_card());
+    let qr = post(
+        &s,
+        "/card/qrcode/create",
+        &json!({"action_name": "QR_CARD", "action_info": {"card": {"card_id": id}}}),
+    );
+    assert_eq!(errcode(&qr), 0, "{qr}");
+    let ticket = qr["ticket"].as_str().unwrap();
+    assert!(qr["show_qrcode_url"].as_str().unwrap().ends_with(ticket));
+    // no stock yet: nobody can receive it
+    let scan = |s: &Sandbox| {
+        call(
+            s,
+            "POST",
+            "/cardlint/scan",
+            "",
+            &json!({"ticket": ticket, "openid": "o_user"}).to_string(),
+        )
+    };
+    assert_eq!(errcode(&scan(&s)), 40122);
+    // 101 codes in one call
+    let many: Vec<String> = (0..101).map(|i| format!("C{i:05}")).collect();
+    let r = post(
+        &s,
+        "/card/code/deposit",
+        &json!({"card_id": id, "code": many}),
+    );
+    assert_eq!(errcode(&r), 40109, "{r}");
+    // the same code twice in one call
+    let r = post(
+        &s,
+        "/card/code/deposit",
+        &json!({"card_id": id, "code": ["A001", "A002", "A002"]}),
+    );
+    assert_eq!(errcode(&r), 40111, "{r}");
+    let r = post(
+        &s,
+        "/card/code/deposit",
+        &json!({"card_id": id, "code": ["A001", "A002"]}),
+    );
+    assert_eq!(errcode(&r), 0, "{r}");
+    assert_eq!(r["succ_code"], json!(["A001", "A002"]));
+    // a code deposited before
+    let r = post(
+        &s,
+        "/card/code/deposit",
+        &json!({"card_id": id, "code": ["A002"]}),
+    );
+    assert_eq!(r["succ_code"], json!([]), "{r}");
+    assert_eq!(r["duplicate_code"], json!(["A002"]));
+    let count = post(&s, "/card/code/getdepositcount", &json!({"card_id": id}));
+    assert_eq!(count["count"], 2);
+    // stock may not exceed the deposited codes, and may not go below zero
+    let up = |n: i64| {
+        post(
+            &s,
+            "/card/modifystock",
+            &json!({"card_id": id, "increase_stock_value": n}),
+        )
+    };
+    assert_eq!(errcode(&up(3)), 40136);
+    assert_eq!(errcode(&up(2)), 0);
+    let down = post(
+        &s,
+        "/card/modifystock",
+        &json!({"card_id": id, "reduce_stock_value": 5}),
+    );
+    assert_eq!(errcode(&down), 40122, "{down}");
+    // deposited but not received: not issued yet
+    let get = post(
+        &s,
+        "/card/code/get",
+        &json!({"card_id": id, "code": "A001"}),
+    );
+    assert_eq!(errcode(&get), 40056, "{get}");
+    let got = scan(&s);
+    assert_eq!(errcode(&got), 0, "{got}");
+    let code = got["code"].as_str().unwrap().to_string();
+    assert_eq!(code, "A001");
+    let consume = || {
+        post(
+            &s,
+            "/card/code/consume",
+            &json!({"card_id": id, "code": code}),
+        )
+    };
+    assert_eq!(errcode(&consume()), 0);
+    assert_eq!(errcode(&consume()), 40099);
+    let get = post(&s, "/card/code/get", &json!({"card_id": id, "code": code}));
+    assert_eq!(errcode(&get), 40099);
+    let get = post(
+        &s,
+        "/card/code/get",
+        &json!({"card_id": id, "code": code, "check_consume": false}),
+    );
+    assert_eq!(get["user_card_status"], "CONSUMED", "{get}");
+    let unknown = post(
+        &s,
+        "/card/code/get",
+        &json!({"card_id": id, "code": "NOPE"}),
+    );
+    assert_eq!(errcode(&unknown), 40056);
+    // the code a user got decrypts back
+    let dec = post(
+        &s,
+        "/card/code/decrypt",
+        &json!({"encrypt_code": got["encrypt_code"]}),
+    );
+    assert_eq!(dec["code"], "A001", "{dec}");
+    let card = post(&s, "/card/get", &json!({"card_id": id}));
+    assert_eq!(
+        card["card"]["groupon"]["base_info"]["sku"]["quantity"], 1,
+        "{card}"
+    );
+}
+
+#[test]
+fn deleted_cards_are_still_found_but_no_longer_handed_out() {
+    let s = sandbox();
+    let id = create(&s, &groupon());
+    let qr = json!({"action_name": "QR_CARD", "action_info": {"card": {"card_id": id}}});
+    assert_eq!(errcode(&post(&s, "/card/qrcode/create", &qr)), 0);
+    assert_eq!(
+        errcode(&post(&s, "/card/delete", &json!({"card_id": id}))),
+        0
+    );
+    let get = post(&s, "/card/get", &json!({"card_id": id}));
+    assert_eq!(errcode(&get), 0);
+    assert_eq!(
+        get["card"]["groupon"]["base_info"]["status"],
+        "CARD_STATUS_DELETE"
+    );
+    assert_eq!(errcode(&post(&s, "/card/qrcode/create", &qr)), 40078);
+    let missing = post(
+        &s,
+        "/card/get",
+        &json!({"card_id": "pFS7Fjg8kV1IdDz01r4SQwMkuCKc"}),
+    );
+    assert_eq!(errcode(&missing), 40073);
+}
+
+#[test]
+fn cross_request_rules_use_the_cards_created_earlier() {
+    let s = sandbox();
+    let plain = create(&s, &groupon());
+    // a code in the QR code of a card that does not use custom codes
+    let r = post(
+        &s,
+        "/card/qrcode/create",
+        &json!({"action_name": "QR_CARD", "action_info": {"card": {"card_id": plain, "code": "123456"}}}),
+    );
+    assert_eq!(errcode(&r), 40053, "{r}");
+    assert!(r["errmsg"].as_str().unwrap().contains("CODE001"), "{r}");
+    // a custom-code card (not deposit mode) needs the code
+    let mut custom = groupon();
+    custom["card"]["groupon"]["base_info"]["use_custom_code"] = json!(true);
+    let custom = create(&s, &custom);
+    let r = post(
+        &s,
+        "/card/qrcode/create",
+        &json!({"action_name": "QR_CARD", "action_info": {"card": {"card_id": custom}}}),
+    );
+    assert!(r["errmsg"].as_str().unwrap().contains("CODE002"), "{r}");
+}
+
+#[test]
+fn card_ext_is_verified_with_the_ticket_the_sandbox_hands_out() {
+    let s = sandbox();
+    let id = create(&s, &groupon());
+    let got = call(
+        &s,
+        "GET",
+        "/cgi-bin/ticket/getticket",
+        "access_token=T&type=wx_card",
+        "",
+    );
+    assert_eq!(errcode(&got), 0);
+    let ticket = got["ticket"].as_str().unwrap().to_string();
+    let mut input = CardExtInput {
+        api_ticket: ticket,
+        card_id: id.clone(),
+        timestamp: "1795000000".into(),
+        nonce_str: "k0hGdSXKZEj3Min5".into(),
+        code: String::new(),
+        openid: String::new(),
+        balance: String::new(),
+    };
+    let add_card = |ext: String| json!({"cardList": [{"cardId": id, "cardExt": ext}]}).to_string();
+    let ok = call(
+        &s,
+        "POST",
+        "/cardlint/verify-card-ext",
+        "",
+        &add_card(card_ext_json(&input)),
+    );
+    assert_eq!(errcode(&ok), 0, "{ok}");
+    // signed with another ticket
+    input.api_ticket = "another-ticket".into();
+    let bad = call(
+        &s,
+        "POST",
+        "/cardlint/verify-card-ext",
+        "",
+        &add_card(card_ext_json(&input)),
+    );
+    assert_eq!(errcode(&bad), 40080, "{bad}");
+    assert!(bad["errmsg"].as_str().unwrap().contains("EXT008"), "{bad}");
+    // the ticket itself never appears in an answer about it
+    assert!(!bad.to_string().contains(&s.wx_card_ticket()));
+}
+
+#[test]
+fn strict_tokens_refuse_unknown_and_expired_ones() {
+    let s = Sandbox::new(Config {
+        strict_token: true,
+        token_ttl: 60,
+        now: Some(common::NOW),
+        ..Config::default()
+    });
+    let body = json!({"card_id": "x"}).to_string();
+    assert_eq!(
+        errcode(&call(
+            &s,
+            "POST",
+            "/card/get",
+            "access_token=made-up",
+            &body
+        )),
+        40001
+    );
+    let t = call(
+        &s,
+        "GET",
+        "/cgi-bin/token",
+        "grant_type=client_credential&appid=wx1&secret=s",
+        "",
+    );
+    let token = t["access_token"].as_str().unwrap();
+    assert_eq!(t["expires_in"], 60);
+    let q = format!("access_token={token}");
+    assert_eq!(errcode(&call(&s, "POST", "/card/get", &q, &body)), 40073);
+    // a minute later, from a sandbox that shares the clock but not the tokens: 40001; with the
+    // same sandbox and a later clock the token expires
+    let later = Sandbox::new(Config {
+        strict_token: true,
+        token_ttl: 60,
+        now: Some(common::NOW + 61),
+        ..Config::default()
+    });
+    assert_eq!(
+        errcode(&call(&later, "POST", "/card/get", &q, &body)),
+        40001
+    );
+    let no_grant = call(&s, "GET", "/cgi-bin/token", "appid=wx1&secret=s", "");
+    assert_eq!(errcode(&no_grant), 40002);
+}
+
+#[test]
+fn expired_tokens_get_42001() {
+    let dir = std::env::temp_dir().join(format!("cardlint-serve-ttl-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("state.redb");
+    let config = |now| Config {
+        strict_token: true,
+        token_ttl: 60,
+        now: Some(now),
+        ..Config::default()
+    };
+    let token = {
+        let s = Sandbox::open(config(common::NOW), &file).unwrap();
+        let t = call(
+            &s,
+            "GET",
+            "/cgi-bin/token",
+            "grant_type=client_credential&appid=wx1&secret=s",
+            "",
+        );
+        t["access_token"].as_str().unwrap().to_string()
+    };
+    let s = Sandbox::open(config(common::NOW + 61), &file).unwrap();
+    let r = call(
+        &s,
+        "POST",
+        "/card/get",
+        &format!("access_token={token}"),
+        r#"{"card_id":"x"}"#,
+    );
+    assert_eq!(errcode(&r), 42001, "{r}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_state_file_keeps_cards_codes_and_tickets() {
+    let dir = std::env::temp_dir().join(format!("cardlint-serve-state-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("state.redb");
+    let config = || Config {
+        now: Some(common::NOW),
+        ..Config::default()
+    };
+    let (id, ticket) = {
+        let s = Sandbox::open(config(), &file).unwrap();
+        let id = create(&s, &deposit_card());
+        post(
+            &s,
+            "/card/code/deposit",
+            &json!({"card_id": id, "code": ["K1", "K2"]}),
+        );
+        (id, s.wx_card_ticket())
+    };
+    let s = Sandbox::open(config(), &file).unwrap();
+    assert_eq!(s.wx_card_ticket(), ticket);
+    let get = post(&s, "/card/get", &json!({"card_id": id}));
+    assert_eq!(errcode(&get), 0, "{get}");
+    let count = post(&s, "/card/code/getdepositcount", &json!({"card_id": id}));
+    assert_eq!(count["count"], 2);
+    // new ids do not collide with the ones made before the restart
+    let other = create(&s, &groupon());
+    assert_ne!(other, id);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

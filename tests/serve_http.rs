@@ -1,0 +1,205 @@
+//! `cardlint serve` as a process on loopback: restarts with --state, request limits, malformed
+//! HTTP, masked tokens in the log, shutdown on SIGTERM.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+pub struct Server {
+    child: Child,
+    pub addr: String,
+    log: Arc<Mutex<Vec<String>>>,
+}
+
+impl Server {
+    pub fn start(args: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cardlint"))
+            .args(["--lang", "en", "serve", "--addr", "127.0.0.1:0"])
+            .args(args)
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let lines = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if line.contains("\"listening\"") {
+                    let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+                    let _ = tx.send(
+                        v["addr"]
+                            .as_str()
+                            .unwrap()
+                            .trim_start_matches("http://")
+                            .to_string(),
+                    );
+                }
+                lines.lock().unwrap().push(line);
+            }
+        });
+        let addr = rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("the server announces its address");
+        Server { child, addr, log }
+    }
+
+    /// Sends raw bytes, returns (status, body) of the answer.
+    pub fn raw(&self, request: &[u8]) -> (u16, String) {
+        let mut s = TcpStream::connect(&self.addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        s.write_all(request).unwrap();
+        let mut out = Vec::new();
+        let _ = s.read_to_end(&mut out);
+        let text = String::from_utf8_lossy(&out).to_string();
+        let status = text
+            .split_whitespace()
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
+        let body = text
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_default();
+        (status, body)
+    }
+
+    pub fn post(&self, path_and_query: &str, body: &str) -> (u16, serde_json::Value) {
+        let req = format!(
+            "POST {path_and_query} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        let (status, body) = self.raw(req.as_bytes());
+        (
+            status,
+            serde_json::from_str(&body).unwrap_or(serde_json::Value::Null),
+        )
+    }
+
+    pub fn log(&self) -> String {
+        self.log.lock().unwrap().join("\n")
+    }
+
+    /// SIGTERM, then the exit status.
+    pub fn stop(mut self) -> std::process::ExitStatus {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        for _ in 0..100 {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        self.child.kill().unwrap();
+        panic!("the server did not stop within 5 s of SIGTERM");
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn groupon() -> String {
+    std::fs::read_to_string(
+        common::root().join("fixtures/endpoints/card.create/valid-groupon.json"),
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_card_survives_a_restart_with_state() {
+    let dir = std::env::temp_dir().join(format!("cardlint-serve-restart-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("sandbox.redb");
+    let file = file.to_str().unwrap();
+    let server = Server::start(&["--state", file]);
+    let (status, created) = server.post("/card/create?access_token=T", &groupon());
+    assert_eq!(status, 200);
+    let id = created["card_id"].as_str().expect("a card_id").to_string();
+    assert!(server.stop().success());
+
+    let server = Server::start(&["--state", file]);
+    let (_, got) = server.post(
+        "/card/get?access_token=T",
+        &format!(r#"{{"card_id":"{id}"}}"#),
+    );
+    assert_eq!(got["errcode"], 0, "{got}");
+    assert_eq!(got["card"]["groupon"]["base_info"]["id"], id.as_str());
+    drop(server);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn limits_and_malformed_http_get_clean_answers() {
+    let server = Server::start(&["--max-body", "4096", "--timeout", "1"]);
+    // declared too large
+    let big = "x".repeat(5000);
+    let (status, body) = server.post("/card/create?access_token=T", &big);
+    assert_eq!(status, 413, "{body}");
+    // chunked, no length declared, too large
+    let mut chunked = b"POST /card/create?access_token=T HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n".to_vec();
+    for _ in 0..3 {
+        chunked.extend_from_slice(b"800\r\n");
+        chunked.extend_from_slice(&[b' '; 0x800]);
+        chunked.extend_from_slice(b"\r\n");
+    }
+    chunked.extend_from_slice(b"0\r\n\r\n");
+    assert_eq!(server.raw(&chunked).0, 413);
+    // not HTTP at all
+    let (status, _) = server.raw(b"\x00\x01\x02 hello\r\n\r\n");
+    assert_eq!(status, 400);
+    // headers that never end: closed after --timeout
+    let started = std::time::Instant::now();
+    let mut slow = TcpStream::connect(&server.addr).unwrap();
+    slow.write_all(b"POST /card/create HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    slow.set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let mut rest = Vec::new();
+    let _ = slow.read_to_end(&mut rest);
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    // and it still answers
+    let (status, v) = server.post("/card/getcolors?access_token=T", "");
+    assert_eq!(status, 200);
+    assert_eq!(v["errcode"], 0, "{v}");
+}
+
+#[test]
+fn the_log_masks_tokens_and_secrets() {
+    let server = Server::start(&[]);
+    let token = "SECRET_TOKEN_VALUE_1234567890";
+    server.post(
+        &format!("/card/get?access_token={token}"),
+        r#"{"card_id":"x"}"#,
+    );
+    server.raw(b"GET /cgi-bin/token?grant_type=client_credential&appid=wx1&secret=APP_SECRET_VALUE HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let (_, t) = server.raw(b"GET /cgi-bin/ticket/getticket?access_token=T&type=wx_card HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let ticket: serde_json::Value = serde_json::from_str(&t).unwrap();
+    let ticket = ticket["ticket"].as_str().unwrap().to_string();
+    // stop first so that every line has been written
+    let log = {
+        let log = server.log.clone();
+        assert!(server.stop().success());
+        std::thread::sleep(Duration::from_millis(200));
+        let l = log.lock().unwrap().join("\n");
+        l
+    };
+    assert!(log.contains("/card/get"), "{log}");
+    for secret in [token, "APP_SECRET_VALUE", ticket.as_str()] {
+        assert!(!log.contains(secret), "{secret} in the log:\n{log}");
+    }
+}

@@ -203,3 +203,46 @@ fn the_log_masks_tokens_and_secrets() {
         assert!(!log.contains(secret), "{secret} in the log:\n{log}");
     }
 }
+
+/// wechatpy and wechat-api, unchanged but for their base URLs, against the sandbox. The clients
+/// are installed (pinned, tests/sdk/) by `.ci/run` into the folder CARDLINT_SDK_CLIENTS names.
+#[test]
+fn real_sdks_drive_the_sandbox() {
+    let Some(dir) = std::env::var_os("CARDLINT_SDK_CLIENTS").map(std::path::PathBuf::from) else {
+        eprintln!("skipped: set CARDLINT_SDK_CLIENTS (.ci/run installs the SDK clients there)");
+        return;
+    };
+    let server = Server::start(&["--quiet"]);
+    let base = format!("http://{}", server.addr);
+    let fixture = common::root().join("fixtures/endpoints/card.create/valid-groupon.json");
+    let sdk = common::root().join("tests/sdk");
+    let runs = [
+        (
+            Command::new(dir.join("venv/bin/python"))
+                .arg(sdk.join("wechatpy_flow.py"))
+                .args([base.as_str(), fixture.to_str().unwrap()])
+                .output()
+                .unwrap(),
+            "wechatpy: all steps passed",
+        ),
+        (
+            Command::new("node")
+                .env("NODE_PATH", dir.join("node/node_modules"))
+                .arg(sdk.join("wechat_api_flow.js"))
+                .args([base.as_str(), fixture.to_str().unwrap()])
+                .output()
+                .unwrap(),
+            "wechat-api: all steps passed",
+        ),
+    ];
+    for (out, done) in runs {
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        println!("{stdout}");
+        assert!(
+            out.status.success() && stdout.contains(done),
+            "{stdout}\n{stderr}\nserver log:\n{}",
+            server.log()
+        );
+    }
+}

@@ -787,7 +787,12 @@ fn token(meta: &mut Meta, salt: &str, len: usize) -> String {
         let digest = sha1_smol::Sha1::from(format!("{}:{}:{salt}", meta.seed, meta.counter))
             .digest()
             .bytes();
-        let alphabet = if salt == "code" { 36 } else { 64 };
+        // codes are digits once parsed; ids are letters and digits like the live ones
+        let alphabet = match salt {
+            "code" => 36,
+            "card_id" | "qr" => 62,
+            _ => 64,
+        };
         for b in digest {
             if out.len() == len {
                 break;

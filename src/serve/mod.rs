@@ -2,6 +2,20 @@
 //! endpoint its path names; a request with errors gets the errcode the live server would give
 //! (plus every finding in a `cardlint` field), a clean one a state-backed answer. The handler
 //! is plain Rust (`Sandbox::handle`), usable in-process; `http` puts it on a socket.
+//!
+//! ```
+//! use cardlint::serve::{Config, Request, Sandbox};
+//! let sandbox = Sandbox::new(Config::default());
+//! let r = sandbox.handle(&Request {
+//!     method: "POST",
+//!     path: "/card/code/consume",
+//!     query: "access_token=T",
+//!     body: br#"{"code": 1434008071}"#,
+//! });
+//! // a code sent as a number: refused like the live API, the rule named in the hint
+//! assert!(r.body.starts_with(r#"{"errcode":40053,"#), "{}", r.body);
+//! assert!(r.body.contains("TYPE002"));
+//! ```
 
 pub mod http;
 mod reply;
@@ -340,7 +354,7 @@ impl Sandbox {
         body: &[u8],
         signing: Signing,
     ) -> Result<(crate::Report, Value), String> {
-        let cards = self.book(body, signing.card_id.as_deref());
+        let cards = self.book(ep, body, signing.card_id.as_deref());
         let options = Options {
             endpoint: Some(ep.to_string()),
             lang: Some(self.config.lang),
@@ -354,9 +368,21 @@ impl Sandbox {
         Ok((report, doc))
     }
 
-    /// The created cards a body names (every `card_id`/`cardId` string in it).
-    fn book(&self, body: &[u8], extra: Option<&str>) -> CardBook {
+    /// The created cards a body names (every `card_id`/`cardId` string in it), for the
+    /// endpoints whose checks look across requests.
+    fn book(&self, ep: &str, body: &[u8], extra: Option<&str>) -> CardBook {
+        const CROSS: &[&str] = &[
+            "card/qrcode/create",
+            "card/landingpage/create",
+            "card/mpnews/gethtml",
+            "card/paycell/set",
+            "wx.addCard",
+            "card_ext",
+        ];
         let mut ids = Vec::new();
+        if !CROSS.contains(&ep) {
+            return CardBook::new();
+        }
         if let Ok(v) = serde_json::from_slice::<Value>(body) {
             collect_ids(&v, &mut ids);
         }

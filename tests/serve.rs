@@ -444,15 +444,17 @@ fn the_state_file_keeps_cards_codes_and_tickets() {
         now: Some(common::NOW),
         ..Config::default()
     };
-    let (id, ticket) = {
+    let (id, ticket, qr) = {
         let s = Sandbox::open(config(), &file).unwrap();
         let id = create(&s, &deposit_card());
-        post(
-            &s,
-            "/card/code/deposit",
-            &json!({"card_id": id, "code": ["K1", "K2"]}),
-        );
-        (id, s.wx_card_ticket())
+        let codes = json!({"card_id": id, "code": ["K1", "K2"]});
+        post(&s, "/card/code/deposit", &codes);
+        let stock = json!({"card_id": id, "increase_stock_value": 2});
+        post(&s, "/card/modifystock", &stock);
+        let qr = json!({"action_name": "QR_CARD", "action_info": {"card": {"card_id": id}}});
+        let qr = post(&s, "/card/qrcode/create", &qr);
+        let qr = qr["ticket"].as_str().unwrap().to_string();
+        (id, s.wx_card_ticket(), qr)
     };
     let s = Sandbox::open(config(), &file).unwrap();
     assert_eq!(s.wx_card_ticket(), ticket);
@@ -460,6 +462,10 @@ fn the_state_file_keeps_cards_codes_and_tickets() {
     assert_eq!(errcode(&get), 0, "{get}");
     let count = post(&s, "/card/code/getdepositcount", &json!({"card_id": id}));
     assert_eq!(count["count"], 2);
+    // the QR code made before the restart still hands out the card
+    let scan = json!({"ticket": qr, "openid": "o1"}).to_string();
+    let got = call(&s, "POST", "/cardlint/scan", "", &scan);
+    assert_eq!(got["code"], "K1", "{got}");
     // new ids do not collide with the ones made before the restart
     let other = create(&s, &groupon());
     assert_ne!(other, id);

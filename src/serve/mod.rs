@@ -101,7 +101,7 @@ impl Sandbox {
             Some((meta, cards)) => State::from_parts(meta, cards),
             None => {
                 let s = State::new(seed());
-                store.save(&s.meta, &[])?;
+                store.save(&s.meta, &[], &[])?;
                 s
             }
         };
@@ -441,10 +441,11 @@ impl Sandbox {
 
     fn persist(&self, state: &mut State) {
         let dirty = std::mem::take(&mut state.dirty);
+        let qrs = std::mem::take(&mut state.dirty_qrs);
         if let Some(store) = &self.store {
             let cards: Vec<&state::Card> =
                 dirty.iter().filter_map(|id| state.cards.get(id)).collect();
-            if let Err(e) = store.save(&state.meta, &cards) {
+            if let Err(e) = store.save(&state.meta, &cards, &qrs) {
                 http::log_error(&format!("state not saved: {e}"));
             }
         }

@@ -23,6 +23,9 @@ pub fn fail(errcode: i64, hint: impl Into<String>) -> Fail {
 
 pub type Answer = Result<Map<String, Value>, Fail>;
 
+/// QR codes kept at most, so that a flood of qrcode/create cannot grow the state without end.
+const MAX_QRS: usize = 100_000;
+
 /// One created card.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Card {
@@ -75,6 +78,8 @@ pub struct Meta {
     pub jsapi_ticket: String,
     /// access_token -> expiry (unix seconds).
     pub tokens: HashMap<String, i64>,
+    /// QR codes by ticket; stored one record each, not with the rest.
+    #[serde(skip)]
     pub qrs: HashMap<String, Qr>,
 }
 
@@ -85,8 +90,9 @@ pub struct State {
     pub order: Vec<String>,
     /// code -> card_id, for calls that name only the code.
     pub code_owner: HashMap<String, String>,
-    /// Cards changed by the last operation, for the store.
+    /// Cards and QR tickets changed by the last operation, for the store.
     pub dirty: Vec<String>,
+    pub dirty_qrs: Vec<String>,
 }
 
 impl State {
@@ -112,6 +118,7 @@ impl State {
             order: Vec::new(),
             code_owner: HashMap::new(),
             dirty: Vec::new(),
+            dirty_qrs: Vec::new(),
         };
         for card in cards {
             for code in card.codes.keys().chain(card.deposited.iter()) {
@@ -325,8 +332,23 @@ impl State {
                 ));
             }
         }
+        if self.meta.qrs.len() >= MAX_QRS {
+            // expired ones first; a sandbox that still holds this many is being flooded
+            let expired: Vec<String> = (self.meta.qrs.iter())
+                .filter(|(_, q)| q.expire_at.is_some_and(|t| t < now))
+                .map(|(k, _)| k.clone())
+                .collect();
+            for t in expired {
+                self.meta.qrs.remove(&t);
+                self.dirty_qrs.push(t);
+            }
+            if self.meta.qrs.len() >= MAX_QRS {
+                return Err(fail(45009, format!("the sandbox holds {MAX_QRS} QR codes")));
+            }
+        }
         let expire = body.get("expire_seconds").and_then(int);
         let ticket = format!("gQ{}", self.fresh("qr", 62));
+        self.dirty_qrs.push(ticket.clone());
         self.meta.qrs.insert(
             ticket.clone(),
             Qr {

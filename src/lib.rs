@@ -277,6 +277,9 @@ pub const MAX_FINDINGS: usize = 500;
 
 /// Positions and text: the last step of the pipeline.
 fn resolve(source: &Source, mut hits: Vec<Hit>, lang: Lang) -> Vec<Finding> {
+    if hits.is_empty() {
+        return Vec::new(); // a clean file needs no line index
+    }
     hits.sort_by(|a, b| {
         (a.span.start, a.span.end, a.code).cmp(&(b.span.start, b.span.end, b.code))
     });

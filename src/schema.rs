@@ -139,10 +139,15 @@ impl Compiled {
     /// `"bonus": 100.0000` passes JSON Schema (100.0 is an integer there) but the server
     /// answers -1: integer fields must be written without a decimal point.
     fn decimal_integers(&self, value: &Value, root: &Node, text: &str, hits: &mut Vec<Hit>) {
-        crate::rules::walk(value, &mut String::new(), &mut |ptr, v| {
+        let mut path = crate::rules::Path::default();
+        crate::rules::visit(value, &mut path, &mut |path, v| {
             let Value::Number(n) = v else { return };
             let whole = n.is_f64() && n.as_f64().is_some_and(|f| f.fract() == 0.0);
-            if !whole || !self.type_at(ptr).is_some_and(|t| t == "integer") {
+            if !whole {
+                return;
+            }
+            let ptr = &path.pointer();
+            if !self.type_at(ptr).is_some_and(|t| t == "integer") {
                 return;
             }
             if let Some(t) = locate::find(root, ptr) {

@@ -166,7 +166,7 @@ pub fn endpoint_of_url(url: &str) -> Option<String> {
 }
 
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == 0)
+    memchr::memchr(0, bytes)
 }
 
 /// Lossy UTF-8 decoding that records one finding per invalid sequence (first 20 at most).

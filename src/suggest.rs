@@ -33,17 +33,27 @@ pub fn distance(a: &str, b: &str) -> usize {
 
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
     let w = normalize(word);
-    if w.chars().count() < 3 || w.chars().count() > 64 {
+    let w_chars = w.chars().count();
+    if !(3..=64).contains(&w_chars) {
         return None;
     }
-    let limit = (w.chars().count() / 4).clamp(1, 3);
+    let limit = (w_chars / 4).clamp(1, 3);
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
         if c == word {
             continue;
         }
         let n = normalize(c);
-        let d = if n == w { 0 } else { distance(&w, &n) };
+        // the distance is at least the difference in length: past the limit it is not
+        // worth computing (only the prefix and shortening cases below can still match)
+        let gap = n.chars().count().abs_diff(w_chars);
+        let d = if n == w {
+            0
+        } else if gap > limit {
+            gap
+        } else {
+            distance(&w, &n)
+        };
         // a prefix ("Color01" for "Color010") is a likely truncation, and a known name that
         // contains the word (`bonus` in `init_bonus`) a likely shortening
         let d = if d > 0 && n.starts_with(&w) && w.len() + 2 >= n.len() {

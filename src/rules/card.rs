@@ -88,7 +88,6 @@ pub fn check(ctx: &Ctx, out: &mut Out) {
         }
     }
     share_friends(ctx, out, &join(&inner_p, "advanced_info"));
-    images(ctx, out);
 }
 
 /// CARD001: `card_type` names the one inner object (`CASH` -> `cash`).
@@ -345,22 +344,21 @@ const IMAGE_KEYS: &[&str] = &[
     "banner",
 ];
 
-/// CARD019: images must come from `media/uploadimg` (the mmbiz CDN) or the server answers 40141.
-fn images(ctx: &Ctx, out: &mut Out) {
-    super::walk(ctx.value, &mut String::new(), &mut |ptr, v| {
-        let Some(url) = v.as_str() else {
-            return;
-        };
-        if !super::owning_key(ptr).is_some_and(|k| IMAGE_KEYS.contains(&k.as_str())) {
-            return;
-        }
-        // an address without a scheme is URL005's; no host can be told then
-        let Some(host) = super::url::host(url) else {
-            return;
-        };
-        let cdn = host == "mmbiz.qpic.cn" || host == "mmbiz.qlogo.cn" || host.ends_with(".qpic.cn");
-        if !cdn && !url.trim().is_empty() {
-            out.push(ctx.hit("CARD019", ptr).arg("host", host));
-        }
-    });
+/// CARD019: images must come from `media/uploadimg` (the mmbiz CDN) or the server answers
+/// 40141 (called for every value, from the shared walk).
+pub fn image(ctx: &Ctx, out: &mut Out, path: &super::Path, v: &Value) {
+    let Some(url) = v.as_str() else {
+        return;
+    };
+    if !path.owning_key().is_some_and(|k| IMAGE_KEYS.contains(&k)) {
+        return;
+    }
+    // an address without a scheme is URL005's; no host can be told then
+    let Some(host) = super::url::host(url) else {
+        return;
+    };
+    let cdn = host == "mmbiz.qpic.cn" || host == "mmbiz.qlogo.cn" || host.ends_with(".qpic.cn");
+    if !cdn && !url.trim().is_empty() {
+        out.push(ctx.hit("CARD019", &path.pointer()).arg("host", host));
+    }
 }

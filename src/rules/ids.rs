@@ -1,7 +1,8 @@
 //! Identifiers (card_id, openid, code ...): placeholders copied from the docs, and stray
 //! whitespace that makes a real id unknown to the server.
 
-use super::{walk, Ctx, Out};
+use super::{Ctx, Out, Path};
+use serde_json::Value;
 
 const ID_KEYS: &[&str] = &[
     "card_id",
@@ -25,24 +26,25 @@ fn placeholder(key: &str, value: &str) -> bool {
         || lower.starts_with("your") && lower.contains("id")
 }
 
-pub fn check(ctx: &Ctx, out: &mut Out) {
-    walk(ctx.value, &mut String::new(), &mut |ptr, v| {
-        let Some(s) = v.as_str() else {
-            return;
-        };
-        let owner = super::owning_key(ptr);
-        let Some(key) = owner.as_ref().filter(|k| ID_KEYS.contains(&k.as_str())) else {
-            return;
-        };
-        if s.is_empty() {
-            return;
-        }
-        if placeholder(key, s) {
-            out.push(ctx.hit("CODE007", ptr).arg("value", s));
-        } else if s.chars().any(char::is_whitespace) {
-            out.push(ctx.hit("CODE008", ptr).arg("value", format!("{s:?}")));
-        }
-    });
+/// CODE007 and CODE008 (called for every value, from the shared walk).
+pub fn value(ctx: &Ctx, out: &mut Out, path: &Path, v: &Value) {
+    let Some(s) = v.as_str() else {
+        return;
+    };
+    let Some(key) = path.owning_key().filter(|k| ID_KEYS.contains(k)) else {
+        return;
+    };
+    if s.is_empty() {
+        return;
+    }
+    if placeholder(key, s) {
+        out.push(ctx.hit("CODE007", &path.pointer()).arg("value", s));
+    } else if s.chars().any(char::is_whitespace) {
+        out.push(
+            ctx.hit("CODE008", &path.pointer())
+                .arg("value", format!("{s:?}")),
+        );
+    }
 }
 
 #[cfg(test)]

@@ -126,21 +126,103 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// The object key a value sits under, looking through array indexes
-/// (`/base_info/location_id_list/2` -> `location_id_list`).
-pub fn owning_key(pointer: &str) -> Option<String> {
-    let mut segs: Vec<String> = crate::locate::segments(pointer).collect();
-    if segs.last().is_some_and(|s| s.parse::<usize>().is_ok()) {
-        segs.pop();
-    }
-    segs.pop().filter(|s| s.parse::<usize>().is_err())
-}
-
 pub fn join(pointer: &str, key: &str) -> String {
     format!("{pointer}/{}", locate::escape(key))
 }
 
-/// Calls `f` for every value in the document with its pointer.
+/// One step from a container to a value in it.
+#[derive(Debug, Clone, Copy)]
+pub enum Seg<'v> {
+    Key(&'v str),
+    Index(usize),
+}
+
+impl Seg<'_> {
+    /// Whether the step reads as an array index (a key of digits does too, as in pointers).
+    fn numeric(&self) -> bool {
+        match self {
+            Seg::Key(k) => k.parse::<usize>().is_ok(),
+            Seg::Index(_) => true,
+        }
+    }
+}
+
+/// Where a value sits, as the steps from the root: the walk keeps these instead of pointer
+/// strings, and a pointer is only written out for a value a check reports.
+#[derive(Debug, Default)]
+pub struct Path<'v> {
+    segs: Vec<Seg<'v>>,
+}
+
+impl<'v> Path<'v> {
+    pub fn pointer(&self) -> String {
+        let mut out = String::new();
+        for seg in &self.segs {
+            out.push('/');
+            match seg {
+                Seg::Key(k) => out.push_str(&locate::escape(k)),
+                Seg::Index(i) => out.push_str(&i.to_string()),
+            }
+        }
+        out
+    }
+
+    /// The last object key, skipping array indexes (what `schema::field_name` gives for the
+    /// pointer).
+    pub fn field(&self) -> Option<&'v str> {
+        self.segs.iter().rev().find_map(|s| match s {
+            Seg::Key(k) if !s.numeric() => Some(*k),
+            _ => None,
+        })
+    }
+
+    /// The object key a value sits under, looking through one array index
+    /// (`/base_info/location_id_list/2` -> `location_id_list`).
+    pub fn owning_key(&self) -> Option<&'v str> {
+        let mut segs = self.segs.iter().rev().peekable();
+        if segs.peek().is_some_and(|s| s.numeric()) {
+            segs.next();
+        }
+        match segs.next() {
+            Some(s @ Seg::Key(k)) if !s.numeric() => Some(*k),
+            _ => None,
+        }
+    }
+
+    /// Whether the last steps are these object keys.
+    pub fn ends_with_keys(&self, keys: &[&str]) -> bool {
+        self.segs.len() >= keys.len()
+            && self.segs[self.segs.len() - keys.len()..]
+                .iter()
+                .zip(keys)
+                .all(|(s, k)| matches!(s, Seg::Key(x) if x == k))
+    }
+}
+
+/// Calls `f` for every value in the document with where it sits, parents first.
+pub fn visit<'v>(value: &'v Value, path: &mut Path<'v>, f: &mut impl FnMut(&Path<'v>, &'v Value)) {
+    f(path, value);
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                path.segs.push(Seg::Key(k));
+                visit(v, path, f);
+                path.segs.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                path.segs.push(Seg::Index(i));
+                visit(v, path, f);
+                path.segs.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Calls `f` for every value in the document with its pointer (for one-off uses; the
+/// checks use [`visit`], which writes no pointer it does not report).
 pub fn walk<'v>(value: &'v Value, ptr: &mut String, f: &mut dyn FnMut(&str, &'v Value)) {
     f(ptr, value);
     match value {
@@ -166,12 +248,25 @@ pub fn walk<'v>(value: &'v Value, ptr: &mut String, f: &mut dyn FnMut(&str, &'v 
     }
 }
 
+/// The checks that look at every value, in one walk of the document.
+fn each_value(ctx: &Ctx, out: &mut Out) {
+    // image hosts are part of the card rules, which need the card type object
+    let card = matches!(ctx.endpoint, "card/create" | "card/update") && card::inner(ctx).is_some();
+    visit(ctx.value, &mut Path::default(), &mut |path, v| {
+        time::millis(ctx, out, path, v);
+        url::field(ctx, out, path, v);
+        ids::value(ctx, out, path, v);
+        if card {
+            card::image(ctx, out, path, v);
+        }
+    });
+}
+
 /// Runs the checks that apply to `ctx.endpoint`.
 pub fn run(ctx: &Ctx) -> Out {
     let mut out = Out::default();
-    time::check(ctx, &mut out);
-    url::check_fields(ctx, &mut out);
-    ids::check(ctx, &mut out);
+    each_value(ctx, &mut out);
+    time::ranges(ctx, &mut out);
     match ctx.endpoint {
         "card/create" | "card/update" => card::check(ctx, &mut out),
         "card/qrcode/create" => qr::check(ctx, &mut out),

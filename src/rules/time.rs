@@ -1,7 +1,7 @@
 //! Timestamps: seconds, not milliseconds (40079); begin not after end; validity that already
 //! ended. Dates are shown in China time (UTC+8), as the card pages show them.
 
-use super::{join, walk, Ctx, Out};
+use super::{join, visit, Ctx, Out, Path};
 use serde_json::Value;
 
 /// Keys whose values are Unix timestamps in seconds.
@@ -55,30 +55,41 @@ pub fn china_time(ts: i64) -> String {
     )
 }
 
+/// CARD006: a timestamp in milliseconds (called for every value, from the shared walk).
+pub fn millis(ctx: &Ctx, out: &mut Out, path: &Path, v: &Value) {
+    if !path.field().is_some_and(|k| TIMESTAMP_KEYS.contains(&k)) {
+        return;
+    }
+    if let Some(n) = as_int(v) {
+        // 13 digits: milliseconds (JavaScript Date.now(), Java currentTimeMillis())
+        if n >= 100_000_000_000 {
+            let ptr = path.pointer();
+            let hit = ctx
+                .hit("CARD006", &ptr)
+                .arg("value", n.to_string())
+                .arg("seconds", (n / 1000).to_string())
+                .arg("date", china_time(n / 1000));
+            // keep the value's JSON type: a quoted timestamp stays quoted
+            let seconds = if v.is_string() {
+                Value::from((n / 1000).to_string())
+            } else {
+                Value::from(n / 1000)
+            };
+            out.push(ctx.replace_value(hit, &ptr, &seconds));
+        }
+    }
+}
+
+/// Every timestamp check, for a document the shared walk does not cover (a card_ext).
 pub fn check(ctx: &Ctx, out: &mut Out) {
-    walk(ctx.value, &mut String::new(), &mut |ptr, v| {
-        let key = crate::schema::field_name(ptr);
-        if !TIMESTAMP_KEYS.contains(&key.as_str()) {
-            return;
-        }
-        if let Some(n) = as_int(v) {
-            // 13 digits: milliseconds (JavaScript Date.now(), Java currentTimeMillis())
-            if n >= 100_000_000_000 {
-                let hit = ctx
-                    .hit("CARD006", ptr)
-                    .arg("value", n.to_string())
-                    .arg("seconds", (n / 1000).to_string())
-                    .arg("date", china_time(n / 1000));
-                // keep the value's JSON type: a quoted timestamp stays quoted
-                let seconds = if v.is_string() {
-                    Value::from((n / 1000).to_string())
-                } else {
-                    Value::from(n / 1000)
-                };
-                out.push(ctx.replace_value(hit, ptr, &seconds));
-            }
-        }
+    visit(ctx.value, &mut Path::default(), &mut |path, v| {
+        millis(ctx, out, path, v)
     });
+    ranges(ctx, out);
+}
+
+/// CARD007 and CARD008: the validity period of each date_info.
+pub fn ranges(ctx: &Ctx, out: &mut Out) {
     for date_info in date_infos(ctx) {
         let begin_p = join(&date_info, "begin_timestamp");
         let end_p = join(&date_info, "end_timestamp");
@@ -114,9 +125,9 @@ pub fn check(ctx: &Ctx, out: &mut Out) {
 /// Pointers of every `date_info` object in a card/create or card/update body.
 pub fn date_infos(ctx: &Ctx) -> Vec<String> {
     let mut found = Vec::new();
-    walk(ctx.value, &mut String::new(), &mut |ptr, v| {
-        if ptr.ends_with("/base_info/date_info") && v.is_object() {
-            found.push(ptr.to_string());
+    visit(ctx.value, &mut Path::default(), &mut |path, v| {
+        if v.is_object() && path.ends_with_keys(&["base_info", "date_info"]) {
+            found.push(path.pointer());
         }
     });
     found

@@ -2,9 +2,10 @@
 //! no port but 80/443, no fragment when signing) and URL-valued fields of payloads (a scheme,
 //! no spaces or line breaks copied from the docs).
 
-use super::{walk, Ctx, Out};
+use super::{Ctx, Out, Path};
 use crate::finding::Hit;
 use crate::syntax::ast::Span;
+use serde_json::Value;
 
 /// The pieces of an absolute URL, as byte ranges into it.
 pub struct Parts {
@@ -129,21 +130,20 @@ fn is_url_key(key: &str) -> bool {
     key == "url" || key.ends_with("_url") || key == "banner" || key == "icon_url_list"
 }
 
-/// URL-valued fields in a payload: a scheme, and no whitespace inside.
-pub fn check_fields(ctx: &Ctx, out: &mut Out) {
-    walk(ctx.value, &mut String::new(), &mut |ptr, v| {
-        let Some(s) = v.as_str() else {
-            return;
-        };
-        if !super::owning_key(ptr).is_some_and(|k| is_url_key(&k)) || s.trim().is_empty() {
-            return;
-        }
-        if s.chars().any(char::is_whitespace) {
-            out.push(ctx.hit("URL006", ptr).arg("char", "…"));
-        } else if !(s.starts_with("http://") || s.starts_with("https://")) {
-            out.push(ctx.hit("URL005", ptr).arg("value", s));
-        }
-    });
+/// URL-valued fields in a payload: a scheme, and no whitespace inside (called for every
+/// value, from the shared walk).
+pub fn field(ctx: &Ctx, out: &mut Out, path: &Path, v: &Value) {
+    let Some(s) = v.as_str() else {
+        return;
+    };
+    if !path.owning_key().is_some_and(is_url_key) || s.trim().is_empty() {
+        return;
+    }
+    if s.chars().any(char::is_whitespace) {
+        out.push(ctx.hit("URL006", &path.pointer()).arg("char", "…"));
+    } else if !(s.starts_with("http://") || s.starts_with("https://")) {
+        out.push(ctx.hit("URL005", &path.pointer()).arg("value", s));
+    }
 }
 
 #[cfg(test)]

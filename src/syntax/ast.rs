@@ -58,9 +58,12 @@ impl Node {
             Kind::Object(members) => {
                 let mut map = serde_json::Map::with_capacity(members.len());
                 for m in members {
-                    // remove first so the surviving entry sits where the last duplicate stands
-                    map.shift_remove(&m.key);
-                    map.insert(m.key.clone(), m.value.to_value());
+                    // a duplicate moves to where the last one stands (rare: one lookup else)
+                    if map.insert(m.key.clone(), m.value.to_value()).is_some() {
+                        if let Some(v) = map.shift_remove(&m.key) {
+                            map.insert(m.key.clone(), v);
+                        }
+                    }
                 }
                 Value::Object(map)
             }

@@ -269,7 +269,17 @@ impl<'a> Lexer<'a> {
         let mut first_newline: Option<(usize, usize)> = None; // (byte pos, out len)
         let mut escaped_non_ascii: Option<Span> = None;
         let mut string_hits = Vec::new();
+        let bytes = self.text.as_bytes();
         loop {
+            if open == '"' {
+                // the plain run up to the next quote, escape or control character, at once
+                let run = bytes[p..self.end]
+                    .iter()
+                    .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+                    .unwrap_or(self.end - p);
+                out.push_str(&self.text[p..p + run]);
+                p += run;
+            }
             let Some(c) = self.char_at(p) else {
                 return self.unterminated(start, open, out, first_newline, string_hits);
             };
@@ -354,8 +364,15 @@ impl<'a> Lexer<'a> {
             }
         }
         // the repair of a quoting problem is the string written again as JSON: same text,
-        // double quotes, raw UTF-8
-        let rewritten = serde_json::to_string(&out).unwrap_or_default();
+        // double quotes, raw UTF-8 (written only for a string that needs it)
+        let needs_rewrite = opener.is_some()
+            || escaped_non_ascii.is_some()
+            || string_hits.iter().any(|h| h.code == "JSON002");
+        let rewritten = if needs_rewrite {
+            serde_json::to_string(&out).unwrap_or_default()
+        } else {
+            String::new()
+        };
         for h in string_hits.iter_mut().filter(|h| h.code == "JSON002") {
             h.edits.push(Edit {
                 span: start..p,
@@ -464,6 +481,7 @@ fn strict_number(raw: &str) -> Option<serde_json::Number> {
     if digits(&mut i) == 0 || (b[int_start] == b'0' && i - int_start > 1) {
         return None;
     }
+    let int_end = i;
     if i < b.len() && b[i] == b'.' {
         i += 1;
         if digits(&mut i) == 0 {
@@ -481,6 +499,12 @@ fn strict_number(raw: &str) -> Option<serde_json::Number> {
     }
     if i != b.len() {
         return None;
+    }
+    // a plain non-negative integer that fits: what serde_json would make of it, cheaper
+    if int_start == 0 && int_end == b.len() && b.len() <= 19 {
+        if let Ok(n) = raw.parse::<u64>() {
+            return Some(n.into());
+        }
     }
     serde_json::from_str(raw).ok()
 }

@@ -26,7 +26,8 @@ struct Parser<'a> {
     peeked: std::collections::VecDeque<Token>,
     /// End of the last token consumed, where a missing comma belongs.
     last_end: usize,
-    path: Vec<String>,
+    /// Where the parser is, for the pointer of what it reports.
+    path: Vec<Step>,
     /// The closing bracket each open container waits for, innermost last.
     closers: Vec<Tok>,
     hits: Vec<Hit>,
@@ -62,6 +63,37 @@ pub fn parse(text: &str, start: usize, end: usize) -> Result<Parsed, TooDeep> {
     hits.append(&mut p.hits);
     hits.sort_by_key(|h| (h.span.start, h.span.end));
     Ok(Parsed { root, hits })
+}
+
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// What the next token is, without copying its text.
+#[derive(Clone, Copy, PartialEq)]
+enum Shape {
+    LBrace,
+    RBrace,
+    LBracket,
+    RBracket,
+    Colon,
+    Comma,
+    Scalar,
+    Eof,
+}
+
+fn shape(tok: &Tok) -> Shape {
+    match tok {
+        Tok::LBrace => Shape::LBrace,
+        Tok::RBrace => Shape::RBrace,
+        Tok::LBracket => Shape::LBracket,
+        Tok::RBracket => Shape::RBracket,
+        Tok::Colon => Shape::Colon,
+        Tok::Comma => Shape::Comma,
+        Tok::Str(_) | Tok::Num(_) | Tok::Word(_) => Shape::Scalar,
+        Tok::Eof => Shape::Eof,
+    }
 }
 
 fn describe(tok: &Tok) -> String {
@@ -115,7 +147,23 @@ impl Parser<'_> {
     }
 
     fn pointer(&self) -> String {
-        crate::locate::pointer_of(&self.path)
+        let mut out = String::new();
+        for step in &self.path {
+            out.push('/');
+            match step {
+                Step::Key(k) => out.push_str(&crate::locate::escape(k)),
+                Step::Index(i) => out.push_str(&i.to_string()),
+            }
+        }
+        out
+    }
+
+    /// The key of the member being read (pushed by `member`).
+    fn key(&self) -> &str {
+        match self.path.last() {
+            Some(Step::Key(k)) => k,
+            _ => "",
+        }
     }
 
     /// Whether a container further out is waiting for this closer: then the current one was
@@ -222,16 +270,15 @@ impl Parser<'_> {
         let mut comma: Option<Span> = None;
         let mut need_comma = false;
         loop {
-            let t = self.peek().clone();
-            match t.tok {
-                Tok::RBracket => {
+            match shape(&self.peek().tok) {
+                Shape::RBracket => {
                     if self.closes_outer(&Tok::RBracket) {
                         return Ok(self.unclosed(open, "{", "}", Kind::Object(members)));
                     }
                     let t = self.bump();
                     self.report(Hit::new("JSON012", t.span).arg("found", "]"));
                 }
-                Tok::RBrace => {
+                Shape::RBrace => {
                     let t = self.bump();
                     self.closers.pop();
                     if let Some(c) = comma.take() {
@@ -242,8 +289,8 @@ impl Parser<'_> {
                         span: open.start..t.span.end,
                     });
                 }
-                Tok::Eof => return Ok(self.unclosed(open, "{", "}", Kind::Object(members))),
-                Tok::Comma => {
+                Shape::Eof => return Ok(self.unclosed(open, "{", "}", Kind::Object(members))),
+                Shape::Comma => {
                     let t = self.bump();
                     if comma.is_some() || members.is_empty() {
                         self.report(Hit::new("JSON012", t.span.clone()).arg("found", ","));
@@ -251,7 +298,7 @@ impl Parser<'_> {
                     comma = Some(t.span);
                     need_comma = false;
                 }
-                Tok::Str(_) | Tok::Word(_) | Tok::Num(_) => {
+                Shape::Scalar => {
                     if need_comma {
                         let at = self.last_end;
                         self.report(Hit::new("JSON007", at..at).fix(at..at, ","));
@@ -282,11 +329,12 @@ impl Parser<'_> {
                     comma = None;
                     need_comma = true;
                 }
-                Tok::LBrace | Tok::LBracket | Tok::Colon => {
+                next @ (Shape::LBrace | Shape::LBracket | Shape::Colon) => {
                     // a value where a key belongs: report it and read past it
-                    let found = describe(&t.tok);
-                    self.report(Hit::new("JSON012", t.span.clone()).arg("found", found));
-                    if t.tok == Tok::Colon {
+                    let t = self.peek();
+                    let (found, span) = (describe(&t.tok), t.span.clone());
+                    self.report(Hit::new("JSON012", span).arg("found", found));
+                    if next == Shape::Colon {
                         self.bump();
                     } else {
                         self.value(depth + 1)?;
@@ -306,29 +354,35 @@ impl Parser<'_> {
         seen: &mut KeyIndex,
         depth: usize,
     ) -> Result<(), TooDeep> {
-        self.path.push(key.clone());
+        self.path.push(Step::Key(key));
         if self.peek().tok == Tok::Colon {
             self.bump();
         } else {
-            self.report(Hit::new("JSON020", key_span.clone()).arg("key", key.clone()));
+            let key = self.key().to_string();
+            self.report(Hit::new("JSON020", key_span.clone()).arg("key", key));
         }
-        let next = self.peek().tok.clone();
-        let value = if matches!(next, Tok::Comma | Tok::RBrace | Tok::Eof) {
+        let value = if matches!(self.peek().tok, Tok::Comma | Tok::RBrace | Tok::Eof) {
             let at = self.last_end;
             self.report(Hit::new("JSON021", at..at));
             None
         } else {
             self.value(depth + 1)?
         };
-        if let Some(value) = value {
-            if let Some(first) = seen.first(members, &key) {
+        if value.is_some() {
+            if let Some(first) = seen.first(members, self.key()) {
                 let first_span = members[first].key_span.clone();
+                let key = self.key().to_string();
                 self.report(
                     Hit::new("JSON008", key_span.clone())
-                        .arg("key", key.clone())
+                        .arg("key", key)
                         .related(first_span),
                 );
             }
+        }
+        let Some(Step::Key(key)) = self.path.pop() else {
+            unreachable!("pushed above")
+        };
+        if let Some(value) = value {
             seen.add(members, &key);
             members.push(Member {
                 key,
@@ -336,7 +390,6 @@ impl Parser<'_> {
                 value,
             });
         }
-        self.path.pop();
         Ok(())
     }
 
@@ -345,16 +398,15 @@ impl Parser<'_> {
         let mut comma: Option<Span> = None;
         let mut need_comma = false;
         loop {
-            let t = self.peek().clone();
-            match t.tok {
-                Tok::RBrace => {
+            match shape(&self.peek().tok) {
+                Shape::RBrace => {
                     if self.closes_outer(&Tok::RBrace) {
                         return Ok(self.unclosed(open, "[", "]", Kind::Array(items)));
                     }
                     let t = self.bump();
                     self.report(Hit::new("JSON012", t.span).arg("found", "}"));
                 }
-                Tok::RBracket => {
+                Shape::RBracket => {
                     let t = self.bump();
                     self.closers.pop();
                     if let Some(c) = comma.take() {
@@ -365,8 +417,8 @@ impl Parser<'_> {
                         span: open.start..t.span.end,
                     });
                 }
-                Tok::Eof => return Ok(self.unclosed(open, "[", "]", Kind::Array(items))),
-                Tok::Comma => {
+                Shape::Eof => return Ok(self.unclosed(open, "[", "]", Kind::Array(items))),
+                Shape::Comma => {
                     let t = self.bump();
                     if comma.is_some() || items.is_empty() {
                         self.report(Hit::new("JSON012", t.span.clone()).arg("found", ","));
@@ -374,7 +426,7 @@ impl Parser<'_> {
                     comma = Some(t.span);
                     need_comma = false;
                 }
-                Tok::Colon => {
+                Shape::Colon => {
                     let t = self.bump();
                     self.report(Hit::new("JSON012", t.span.clone()).arg("found", ":"));
                 }
@@ -383,7 +435,7 @@ impl Parser<'_> {
                         let at = self.last_end;
                         self.report(Hit::new("JSON007", at..at).fix(at..at, ","));
                     }
-                    self.path.push(items.len().to_string());
+                    self.path.push(Step::Index(items.len()));
                     let v = self.value(depth + 1)?;
                     self.path.pop();
                     if let Some(v) = v {

@@ -4,11 +4,12 @@
 use crate::{render, Color, Format};
 use cardlint::baseline::{self, Baseline, Entry, Matcher};
 use cardlint::config::{self, Config, Selection};
-use cardlint::report::Outcome;
+use cardlint::report::{Outcome, Spill};
 use cardlint::rules::docs::{lint_error, CardError};
 use cardlint::rules::registry::say;
 use cardlint::{Lang, LintError, Options, Severity};
 use rayon::prelude::*;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -292,8 +293,8 @@ pub fn run(args: CheckArgs, cli_lang: Option<Lang>) -> ExitCode {
                 match cardlint::lint_bytes(&options, &shown, &bytes) {
                     Ok(mut r) => {
                         config.filter(&rel, &cli_sel, &mut r.findings);
-                        // only the human report quotes the source: without it, a run over
-                        // thousands of files keeps findings, not every file's text
+                        // only the human report quotes the source: the batches waiting to
+                        // be written need not hold every file's text
                         if !keep_text {
                             r.source.text = String::new();
                         }
@@ -308,14 +309,6 @@ pub fn run(args: CheckArgs, cli_lang: Option<Lang>) -> ExitCode {
         };
         outcome
     };
-    // one file is the common pre-commit case: no thread pool to start for it
-    let checked: Vec<Outcome> = if inputs.len() > 1 {
-        inputs.par_iter().map(lint_one).collect()
-    } else {
-        inputs.iter().map(lint_one).collect()
-    };
-    outcomes.extend(checked);
-
     // the baseline: paths relative to the baseline file's folder
     let baseline_path = args
         .baseline
@@ -326,22 +319,82 @@ pub fn run(args: CheckArgs, cli_lang: Option<Lang>) -> ExitCode {
         .ok()
         .and_then(|p| p.parent().map(Path::to_path_buf))
         .unwrap_or_default();
-    let key_of = |o: &Outcome| -> String {
-        let path = match o {
-            Outcome::Checked(r) => r.source.path.clone(),
-            Outcome::Failed { path, .. } => path.clone(),
-        };
-        let abs = std::path::absolute(&path).unwrap_or_else(|_| PathBuf::from(&path));
-        abs.strip_prefix(&baseline_dir)
-            .unwrap_or(&abs)
-            .to_string_lossy()
-            .replace('\\', "/")
+    let mut matcher = None;
+    if !args.write_baseline && baseline_path.is_file() {
+        match Baseline::read(&baseline_path) {
+            Ok(b) => matcher = Some(Matcher::new(&b)),
+            Err(reason) => {
+                let args = [
+                    ("path", baseline_path.display().to_string()),
+                    ("reason", reason),
+                ];
+                eprintln!("{}", say(lang, "error.baseline_read", &args));
+                return ExitCode::from(2);
+            }
+        }
+    }
+
+    // outputs: the n-th format goes to the n-th --output, the rest to stdout; only the first
+    // format is written to stdout as files are checked, the others are held until it is done
+    let formats = if args.format.is_empty() {
+        vec![Format::Human]
+    } else {
+        args.format.clone()
     };
-    if args.write_baseline {
-        let b = Baseline::from_findings(outcomes.iter().filter_map(|o| match o {
-            Outcome::Checked(r) => Some((key_of(o), r.findings.as_slice())),
-            Outcome::Failed { .. } => None,
-        }));
+    let sinks = if args.write_baseline {
+        Vec::new()
+    } else {
+        formats
+            .iter()
+            .enumerate()
+            .map(|(i, format)| Sink {
+                stream: crate::writer(*format, args.color, lang),
+                target: match args.output.get(i) {
+                    Some(path) => Target::File(path.clone(), Spill::default()),
+                    None if i == 0 => Target::Stdout(std::io::BufWriter::new(std::io::stdout())),
+                    None => Target::Later(Spill::default()),
+                },
+                error: None,
+            })
+            .collect()
+    };
+    let mut run = Run {
+        sinks,
+        matcher,
+        baseline_dir,
+        keys: Vec::new(),
+        accepted: args.write_baseline.then(Vec::new),
+        fail_on: fail_on(&args, &config),
+        failed: false,
+        fails: false,
+        errors: Vec::new(),
+    };
+    for o in outcomes {
+        run.emit(o);
+    }
+    if inputs.len() > 1 {
+        // each batch is linted in parallel while the one before it is written: memory holds
+        // two batches, whatever the number of files
+        let mut pending: Vec<Outcome> = Vec::new();
+        for batch in inputs.chunks(BATCH) {
+            let (next, ()) = rayon::join(
+                || batch.par_iter().map(&lint_one).collect(),
+                || pending.drain(..).for_each(|o| run.emit(o)),
+            );
+            pending = next;
+        }
+        for o in pending {
+            run.emit(o);
+        }
+    } else {
+        // one file is the common pre-commit case: no thread pool to start for it
+        for input in &inputs {
+            run.emit(lint_one(input));
+        }
+    }
+
+    if let Some(accepted) = &run.accepted {
+        let b = Baseline::from_findings(accepted.iter().map(|(k, f)| (k.clone(), f.as_slice())));
         if let Err(e) = b.write(&baseline_path) {
             let err = LintError::Input(cardlint::InputError::Io {
                 path: baseline_path.display().to_string(),
@@ -357,62 +410,150 @@ pub fn run(args: CheckArgs, cli_lang: Option<Lang>) -> ExitCode {
         eprintln!("{}", say(lang, "baseline.written", &args));
         return ExitCode::SUCCESS;
     }
-    let mut stale: Vec<Entry> = Vec::new();
-    if baseline_path.is_file() {
-        match Baseline::read(&baseline_path) {
-            Ok(b) => {
-                let mut matcher = Matcher::new(&b);
-                let mut keys = Vec::new();
-                for o in outcomes.iter_mut() {
-                    let key = key_of(o);
-                    if let Outcome::Checked(r) = o {
-                        matcher.filter(&key, &mut r.findings);
-                    }
-                    keys.push(key);
-                }
-                stale = matcher.stale(&keys, |p| baseline_dir.join(p).exists());
-            }
-            Err(reason) => {
-                let args = [
-                    ("path", baseline_path.display().to_string()),
-                    ("reason", reason),
-                ];
-                eprintln!("{}", say(lang, "error.baseline_read", &args));
-                return ExitCode::from(2);
-            }
-        }
-    }
-
-    // outputs: the n-th format goes to the n-th --output, the rest to stdout
-    let formats = if args.format.is_empty() {
-        vec![Format::Human]
-    } else {
-        args.format.clone()
+    let stale: Vec<Entry> = match &run.matcher {
+        Some(m) => m.stale(&run.keys, |p| run.baseline_dir.join(p).exists()),
+        None => Vec::new(),
     };
-    for (i, format) in formats.iter().enumerate() {
-        let text = render(&outcomes, &stale, *format, args.color, lang);
-        match args.output.get(i) {
-            Some(path) => {
-                if let Err(e) = std::fs::write(path, text) {
-                    let err = LintError::Input(cardlint::InputError::Io {
-                        path: path.display().to_string(),
-                        source: e,
-                    });
-                    eprintln!("{}", lint_error(&err, lang));
-                    return ExitCode::from(2);
-                }
-            }
-            None => crate::print(&text),
+    for sink in &mut run.sinks {
+        if let Err(err) = sink.finish(&stale) {
+            eprintln!("{}", lint_error(&err, lang));
+            return ExitCode::from(2);
         }
     }
     if !matches!(formats.first(), Some(Format::Human)) {
-        for o in &outcomes {
-            if let Outcome::Failed { error, .. } = o {
-                eprintln!("{error}");
+        for error in &run.errors {
+            eprintln!("{error}");
+        }
+    }
+    exit(run.failed, run.fails)
+}
+
+/// Files linted in parallel between two writes.
+const BATCH: usize = 256;
+
+/// Where a format's report goes.
+enum Target {
+    Stdout(std::io::BufWriter<std::io::Stdout>),
+    /// Written to the file at the end, as a whole, like a report rendered at once.
+    File(PathBuf, Spill),
+    /// For stdout after the first format's report.
+    Later(Spill),
+}
+
+struct Sink {
+    stream: Box<dyn cardlint::report::Stream>,
+    target: Target,
+    /// The first failure to hold the report back (a full temporary folder).
+    error: Option<std::io::Error>,
+}
+
+impl Sink {
+    fn file(&mut self, o: &Outcome) {
+        let result = match &mut self.target {
+            // a closed pipe (`| head`) is not an error worth stopping for
+            Target::Stdout(out) => {
+                let _ = self.stream.file(o, out);
+                Ok(())
+            }
+            Target::File(_, spill) | Target::Later(spill) => self.stream.file(o, spill),
+        };
+        if let Err(e) = result {
+            self.error.get_or_insert(e);
+        }
+    }
+
+    /// Ends the report and writes it where it goes.
+    fn finish(&mut self, stale: &[Entry]) -> Result<(), LintError> {
+        match &mut self.target {
+            Target::Stdout(out) => {
+                let _ = self.stream.finish(stale, out);
+                let _ = out.flush();
+                Ok(())
+            }
+            Target::Later(spill) => {
+                let _ = self.stream.finish(stale, spill);
+                let mut out = std::io::stdout().lock();
+                let _ = spill.copy_to(&mut out);
+                let _ = out.flush();
+                Ok(())
+            }
+            Target::File(path, spill) => {
+                let io = |source| {
+                    LintError::Input(cardlint::InputError::Io {
+                        path: path.display().to_string(),
+                        source,
+                    })
+                };
+                if let Some(e) = self.error.take() {
+                    return Err(io(e));
+                }
+                self.stream.finish(stale, spill).map_err(io)?;
+                let mut file = std::fs::File::create(&*path).map_err(io)?;
+                spill.copy_to(&mut file).map_err(io)?;
+                file.flush().map_err(io)
             }
         }
     }
-    exit_code(&outcomes, &args, &config)
+}
+
+/// What a run keeps while its reports are written: totals, never the files' findings.
+struct Run {
+    sinks: Vec<Sink>,
+    matcher: Option<Matcher>,
+    baseline_dir: PathBuf,
+    /// Baseline keys of the checked files (only with a baseline, for its stale entries).
+    keys: Vec<String>,
+    /// Every finding, for --write-baseline (which writes no report).
+    accepted: Option<Vec<(String, Vec<cardlint::Finding>)>>,
+    fail_on: FailOn,
+    failed: bool,
+    fails: bool,
+    /// Inputs that could not be checked, repeated on stderr after a machine-readable report.
+    errors: Vec<String>,
+}
+
+impl Run {
+    /// A file's path as the baseline names it: relative to the baseline file's folder.
+    fn key(&self, o: &Outcome) -> String {
+        let path = o.path();
+        let abs = std::path::absolute(path).unwrap_or_else(|_| PathBuf::from(path));
+        abs.strip_prefix(&self.baseline_dir)
+            .unwrap_or(&abs)
+            .to_string_lossy()
+            .replace('\\', "/")
+    }
+
+    /// Takes one outcome, in input order: baseline, totals, every report; then drops it.
+    fn emit(&mut self, mut o: Outcome) {
+        if self.accepted.is_some() {
+            let key = self.key(&o);
+            if let Outcome::Checked(r) = o {
+                self.accepted
+                    .get_or_insert_default()
+                    .push((key, r.findings));
+            }
+            return;
+        }
+        if self.matcher.is_some() {
+            let key = self.key(&o);
+            if let (Some(m), Outcome::Checked(r)) = (&mut self.matcher, &mut o) {
+                m.filter(&key, &mut r.findings);
+            }
+            self.keys.push(key);
+        }
+        match &o {
+            Outcome::Checked(r) => {
+                self.fails |= r.findings.iter().any(|f| self.fail_on.fails(f.severity));
+            }
+            Outcome::Failed { error, .. } => {
+                self.failed = true;
+                self.errors.push(error.clone());
+            }
+        }
+        for sink in &mut self.sinks {
+            sink.file(&o);
+        }
+    }
 }
 
 fn clone_input_error(e: &cardlint::InputError) -> cardlint::InputError {
@@ -561,17 +702,14 @@ fn fix_run(
     exit_code(&outcomes, args, config)
 }
 
-/// 2 when an input could not be checked, 1 when a finding reaches --fail-on, else 0.
-fn exit_code(outcomes: &[Outcome], args: &CheckArgs, config: &Config) -> ExitCode {
-    let fail_on = args
-        .fail_on
+fn fail_on(args: &CheckArgs, config: &Config) -> FailOn {
+    args.fail_on
         .or(config.fail_on.as_deref().map(FailOn::parse))
-        .unwrap_or(FailOn::Error);
-    let failed = outcomes.iter().any(|o| matches!(o, Outcome::Failed { .. }));
-    let fails = outcomes.iter().any(|o| match o {
-        Outcome::Checked(r) => r.findings.iter().any(|f| fail_on.fails(f.severity)),
-        Outcome::Failed { .. } => false,
-    });
+        .unwrap_or(FailOn::Error)
+}
+
+/// 2 when an input could not be checked, 1 when a finding reaches --fail-on, else 0.
+fn exit(failed: bool, fails: bool) -> ExitCode {
     ExitCode::from(if failed {
         2
     } else if fails {
@@ -579,4 +717,14 @@ fn exit_code(outcomes: &[Outcome], args: &CheckArgs, config: &Config) -> ExitCod
     } else {
         0
     })
+}
+
+fn exit_code(outcomes: &[Outcome], args: &CheckArgs, config: &Config) -> ExitCode {
+    let fail_on = fail_on(args, config);
+    let failed = outcomes.iter().any(|o| matches!(o, Outcome::Failed { .. }));
+    let fails = outcomes.iter().any(|o| match o {
+        Outcome::Checked(r) => r.findings.iter().any(|f| fail_on.fails(f.severity)),
+        Outcome::Failed { .. } => false,
+    });
+    exit(failed, fails)
 }

@@ -255,31 +255,14 @@ pub(crate) fn print(text: &str) {
     let _ = out.flush();
 }
 
-pub(crate) fn render(
-    outcomes: &[Outcome],
-    stale: &[cardlint::baseline::Entry],
-    format: Format,
-    color: Color,
-    lang: Lang,
-) -> String {
-    // the last line of defence: no output leaves with a token or ticket in it
-    let text = render_unmasked(outcomes, stale, format, color, lang);
-    cardlint::redact::mask(&text).into_owned()
-}
-
-fn render_unmasked(
-    outcomes: &[Outcome],
-    stale: &[cardlint::baseline::Entry],
-    format: Format,
-    color: Color,
-    lang: Lang,
-) -> String {
+/// The report writer of a format.
+pub(crate) fn writer(format: Format, color: Color, lang: Lang) -> Box<dyn report::Stream> {
     match format {
-        Format::Json => report::json::render(outcomes, stale),
-        Format::Sarif => report::sarif::render(outcomes, lang),
-        Format::Github => report::github::render(outcomes),
-        Format::Junit => report::junit::render(outcomes),
-        Format::Gitlab => report::gitlab::render(outcomes),
+        Format::Json => Box::new(report::json::Json::default()),
+        Format::Sarif => Box::new(report::sarif::Sarif::new(lang)),
+        Format::Github => Box::new(report::github::Github::default()),
+        Format::Junit => Box::new(report::junit::Junit::default()),
+        Format::Gitlab => Box::new(report::gitlab::Gitlab::default()),
         Format::Human => {
             let tty = std::io::stdout().is_terminal();
             let color = match color {
@@ -292,13 +275,24 @@ fn render_unmasked(
             } else {
                 100
             };
-            report::human::render(
-                outcomes,
-                stale,
-                &report::human::Style { color, width, lang },
-            )
+            Box::new(report::human::Human::new(report::human::Style {
+                color,
+                width,
+                lang,
+            }))
         }
     }
+}
+
+/// A whole report at once (secrets masked by the writer).
+pub(crate) fn render(
+    outcomes: &[Outcome],
+    stale: &[cardlint::baseline::Entry],
+    format: Format,
+    color: Color,
+    lang: Lang,
+) -> String {
+    report::render(&mut *writer(format, color, lang), outcomes, stale)
 }
 
 fn now_secs() -> String {

@@ -1,8 +1,9 @@
 //! `--format github`: workflow commands that GitHub shows as annotations, most severe first
 //! (a job shows only the first 10 of each kind), then a summary line.
 
-use super::{Outcome, Summary};
+use super::{put, Outcome, Stream, Summary};
 use crate::Severity;
+use std::io::{self, Write};
 
 /// Escapes for the message part of a workflow command.
 fn data(s: &str) -> String {
@@ -16,9 +17,17 @@ fn property(s: &str) -> String {
     data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-pub fn render(outcomes: &[Outcome]) -> String {
-    let mut lines: Vec<(Severity, String, usize, usize, String)> = Vec::new();
-    for o in outcomes {
+/// Annotations go most severe first across all files, so this one format keeps its lines
+/// (only the lines: no source text, no findings) until the end.
+#[derive(Default)]
+pub struct Github {
+    lines: Vec<(Severity, String, usize, usize, String)>,
+    summary: Summary,
+}
+
+impl Stream for Github {
+    fn file(&mut self, o: &Outcome, _: &mut dyn Write) -> io::Result<()> {
+        self.summary.add(o);
         match o {
             Outcome::Checked(r) => {
                 let path = super::sarif::uri(&r.source.path);
@@ -38,10 +47,11 @@ pub fn render(outcomes: &[Outcome]) -> String {
                         property(&format!("{} {}", f.code, f.name)),
                         data(&format!("{} ({})", f.message, f.help)),
                     );
-                    lines.push((f.severity, path.clone(), f.line, f.column, line));
+                    self.lines
+                        .push((f.severity, path.clone(), f.line, f.column, line));
                 }
             }
-            Outcome::Failed { path, error } => lines.push((
+            Outcome::Failed { path, error } => self.lines.push((
                 Severity::Error,
                 path.clone(),
                 0,
@@ -49,16 +59,21 @@ pub fn render(outcomes: &[Outcome]) -> String {
                 format!("::error file={}::{}", property(path), data(error)),
             )),
         }
+        Ok(())
     }
-    lines.sort_by(|a, b| {
-        b.0.cmp(&a.0)
-            .then_with(|| (&a.1, a.2, a.3).cmp(&(&b.1, b.2, b.3)))
-    });
-    let mut out: String = lines.into_iter().map(|l| l.4 + "\n").collect();
-    let s = Summary::of(outcomes);
-    out.push_str(&format!(
-        "cardlint: {} file(s), {} error(s), {} warning(s), {} info\n",
-        s.files, s.errors, s.warnings, s.infos
-    ));
-    out
+
+    fn finish(&mut self, _: &[crate::baseline::Entry], out: &mut dyn Write) -> io::Result<()> {
+        let mut lines = std::mem::take(&mut self.lines);
+        lines.sort_by(|a, b| {
+            b.0.cmp(&a.0)
+                .then_with(|| (&a.1, a.2, a.3).cmp(&(&b.1, b.2, b.3)))
+        });
+        let mut text: String = lines.into_iter().map(|l| l.4 + "\n").collect();
+        let s = self.summary;
+        text.push_str(&format!(
+            "cardlint: {} file(s), {} error(s), {} warning(s), {} info\n",
+            s.files, s.errors, s.warnings, s.infos
+        ));
+        put(out, &text)
+    }
 }

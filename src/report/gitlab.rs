@@ -1,39 +1,53 @@
-//! `--format gitlab`: GitLab code quality JSON (an array of issues with fingerprints).
+//! `--format gitlab`: GitLab code quality JSON (an array of issues with fingerprints),
+//! written file by file.
 
-use super::Outcome;
+use super::{pretty_at, put, Outcome, Stream};
 use crate::Severity;
 use serde_json::json;
+use std::io::{self, Write};
 
-pub fn render(outcomes: &[Outcome]) -> String {
-    let mut issues = Vec::new();
-    for o in outcomes {
-        if let Outcome::Checked(r) = o {
-            let path = super::sarif::uri(&r.source.path);
-            for f in &r.findings {
-                let severity = match f.severity {
-                    Severity::Error => "major",
-                    Severity::Warning => "minor",
-                    Severity::Info => "info",
-                };
-                issues.push(json!({
-                    "type": "issue",
-                    "check_name": format!("{} {}", f.code, f.name),
-                    "description": format!("{} ({})", f.message, f.help),
-                    "categories": ["Bug Risk"],
-                    "severity": severity,
-                    "fingerprint": super::sarif::fingerprint(&path, &f.code, &f.pointer),
-                    "location": {
-                        "path": path,
-                        "positions": {
-                            "begin": {"line": f.line, "column": f.column},
-                            "end": {"line": f.end_line, "column": f.end_column},
-                        }
-                    },
-                }));
-            }
+#[derive(Default)]
+pub struct Gitlab {
+    issues: usize,
+}
+
+impl Stream for Gitlab {
+    fn file(&mut self, o: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+        let Outcome::Checked(r) = o else {
+            return Ok(());
+        };
+        let path = super::sarif::uri(&r.source.path);
+        let mut text = String::new();
+        for f in &r.findings {
+            let severity = match f.severity {
+                Severity::Error => "major",
+                Severity::Warning => "minor",
+                Severity::Info => "info",
+            };
+            let issue = json!({
+                "type": "issue",
+                "check_name": format!("{} {}", f.code, f.name),
+                "description": format!("{} ({})", f.message, f.help),
+                "categories": ["Bug Risk"],
+                "severity": severity,
+                "fingerprint": super::sarif::fingerprint(&path, &f.code, &f.pointer),
+                "location": {
+                    "path": path,
+                    "positions": {
+                        "begin": {"line": f.line, "column": f.column},
+                        "end": {"line": f.end_line, "column": f.end_column},
+                    }
+                },
+            });
+            text.push_str(if self.issues == 0 { "[" } else { "," });
+            text.push_str("\n  ");
+            text.push_str(&pretty_at(&issue, 1));
+            self.issues += 1;
         }
+        put(out, &text)
     }
-    let mut out = serde_json::to_string_pretty(&issues).expect("serializable");
-    out.push('\n');
-    out
+
+    fn finish(&mut self, _: &[crate::baseline::Entry], out: &mut dyn Write) -> io::Result<()> {
+        put(out, if self.issues == 0 { "[]\n" } else { "\n]\n" })
+    }
 }

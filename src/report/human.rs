@@ -1,12 +1,13 @@
 //! Human output: one miette report per file, every finding a labelled sub-report with its
 //! explanation and fix; secrets masked in the quoted source.
 
-use super::{Outcome, Summary};
+use super::{put, Outcome, Stream, Summary};
 use crate::{Finding, Lang, Report, Severity};
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
 };
 use std::fmt;
+use std::io::{self, Write};
 
 pub struct Style {
     pub color: bool,
@@ -205,34 +206,49 @@ pub fn render_report(r: &Report, style: &Style) -> String {
     out
 }
 
-pub fn render(outcomes: &[Outcome], stale: &[crate::baseline::Entry], style: &Style) -> String {
-    let mut out = String::new();
-    for o in outcomes {
-        match o {
-            Outcome::Checked(r) => out.push_str(&render_report(r, style)),
-            Outcome::Failed { error, .. } => out.push_str(&format!("× {error}\n\n")),
+pub struct Human {
+    style: Style,
+    summary: Summary,
+}
+
+impl Human {
+    pub fn new(style: Style) -> Human {
+        Human {
+            style,
+            summary: Summary::default(),
         }
     }
-    for e in stale {
-        let args = [
-            ("path", e.path.clone()),
-            ("code", e.code.clone()),
-            ("pointer", e.pointer.clone()),
-        ];
-        out.push_str(&crate::rules::registry::say(
-            style.lang,
-            "baseline.stale",
-            &args,
-        ));
-        out.push('\n');
+}
+
+impl Stream for Human {
+    fn file(&mut self, o: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+        self.summary.add(o);
+        match o {
+            Outcome::Checked(r) => put(out, &render_report(r, &self.style)),
+            Outcome::Failed { error, .. } => put(out, &format!("× {error}\n\n")),
+        }
     }
-    let s = Summary::of(outcomes);
-    let files = match style.lang {
-        Lang::Zh => format!("检查了 {} 个文件：", s.files),
-        Lang::En => format!("checked {} file(s): ", s.files),
-    };
-    out.push_str(&files);
-    out.push_str(&counts(style.lang, s.errors, s.warnings, s.infos));
-    out.push('\n');
-    out
+
+    fn finish(&mut self, stale: &[crate::baseline::Entry], out: &mut dyn Write) -> io::Result<()> {
+        let mut text = String::new();
+        let lang = self.style.lang;
+        for e in stale {
+            let args = [
+                ("path", e.path.clone()),
+                ("code", e.code.clone()),
+                ("pointer", e.pointer.clone()),
+            ];
+            text.push_str(&crate::rules::registry::say(lang, "baseline.stale", &args));
+            text.push('\n');
+        }
+        let s = self.summary;
+        let files = match lang {
+            Lang::Zh => format!("检查了 {} 个文件：", s.files),
+            Lang::En => format!("checked {} file(s): ", s.files),
+        };
+        text.push_str(&files);
+        text.push_str(&counts(lang, s.errors, s.warnings, s.infos));
+        text.push('\n');
+        put(out, &text)
+    }
 }

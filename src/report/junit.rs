@@ -1,7 +1,8 @@
 //! `--format junit`: one test suite per file, one failing test case per finding (a clean file
 //! is one passing case), for CI systems that read JUnit XML.
 
-use super::Outcome;
+use super::{put, Outcome, Spill, Stream};
+use std::io::{self, Write};
 
 fn xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -19,27 +20,35 @@ fn xml(s: &str) -> String {
     out
 }
 
-pub fn render(outcomes: &[Outcome]) -> String {
-    let mut suites = String::new();
-    let (mut tests, mut failures, mut errors) = (0, 0, 0);
-    for o in outcomes {
+/// The suites are held back (in a [`Spill`]) because the root element carries the totals.
+#[derive(Default)]
+pub struct Junit {
+    suites: Spill,
+    tests: usize,
+    failures: usize,
+    errors: usize,
+}
+
+impl Stream for Junit {
+    fn file(&mut self, o: &Outcome, _: &mut dyn Write) -> io::Result<()> {
+        let mut suite = String::new();
         match o {
             Outcome::Checked(r) => {
                 let path = xml(&r.source.path);
                 let n = r.findings.len().max(1);
                 let fails = r.findings.len();
-                tests += n;
-                failures += fails;
-                suites.push_str(&format!(
+                self.tests += n;
+                self.failures += fails;
+                suite.push_str(&format!(
                     "  <testsuite name=\"{path}\" tests=\"{n}\" failures=\"{fails}\" errors=\"0\">\n"
                 ));
                 if r.findings.is_empty() {
-                    suites.push_str(&format!(
+                    suite.push_str(&format!(
                         "    <testcase name=\"{path}\" classname=\"cardlint\"/>\n"
                     ));
                 }
                 for f in &r.findings {
-                    suites.push_str(&format!(
+                    suite.push_str(&format!(
                         "    <testcase name=\"{} {}:{} {}\" classname=\"{path}\">\n      <failure type=\"{}\" message=\"{}\">{}:{} {} {}\n{}\n{}</failure>\n    </testcase>\n",
                         xml(&f.code),
                         f.line,
@@ -55,20 +64,30 @@ pub fn render(outcomes: &[Outcome]) -> String {
                         xml(&f.help),
                     ));
                 }
-                suites.push_str("  </testsuite>\n");
+                suite.push_str("  </testsuite>\n");
             }
             Outcome::Failed { path, error } => {
-                tests += 1;
-                errors += 1;
+                self.tests += 1;
+                self.errors += 1;
                 let path = xml(path);
-                suites.push_str(&format!(
+                suite.push_str(&format!(
                     "  <testsuite name=\"{path}\" tests=\"1\" failures=\"0\" errors=\"1\">\n    <testcase name=\"{path}\" classname=\"cardlint\">\n      <error message=\"{}\"/>\n    </testcase>\n  </testsuite>\n",
                     xml(error)
                 ));
             }
         }
+        put(&mut self.suites, &suite)
     }
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"cardlint\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\">\n{suites}</testsuites>\n"
-    )
+
+    fn finish(&mut self, _: &[crate::baseline::Entry], out: &mut dyn Write) -> io::Result<()> {
+        put(
+            out,
+            &format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"cardlint\" tests=\"{}\" failures=\"{}\" errors=\"{}\">\n",
+                self.tests, self.failures, self.errors
+            ),
+        )?;
+        self.suites.copy_to(out)?;
+        put(out, "</testsuites>\n")
+    }
 }

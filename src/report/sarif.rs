@@ -1,9 +1,10 @@
 //! `--format sarif`: SARIF 2.1.0 for code scanning; every rule in tool.driver.rules, columns in
 //! Unicode code points, and fingerprints from rule + pointer so reruns de-duplicate.
 
-use super::Outcome;
+use super::{pretty_at, put, Outcome, Spill, Stream};
 use crate::rules::registry::{self, Lang};
 use serde_json::{json, Value};
+use std::io::{self, Write};
 
 fn level(s: crate::Severity) -> &'static str {
     match s {
@@ -24,91 +25,134 @@ pub fn uri(path: &str) -> String {
     path.trim_start_matches("./").replace('\\', "/")
 }
 
-pub fn render(outcomes: &[Outcome], lang: Lang) -> String {
-    let rules = registry::all();
-    let descriptors: Vec<Value> = rules
-        .iter()
-        .map(|r| {
-            let t = r.text(lang);
-            json!({
-                "id": r.code,
-                "name": r.name,
-                "shortDescription": {"text": crate::rules::docs::strip_placeholders(&t.message)},
-                "fullDescription": {"text": crate::rules::docs::strip_placeholders(&t.why)},
-                "help": {"text": crate::rules::docs::strip_placeholders(&t.help)},
-                "defaultConfiguration": {"level": level(r.severity)},
-                "properties": {"errcodes": r.errcodes, "symptoms": r.symptoms},
-            })
-        })
-        .collect();
-    let mut results = Vec::new();
-    let mut notifications = Vec::new();
-    for o in outcomes {
-        match o {
-            Outcome::Checked(r) => {
-                let path = uri(&r.source.path);
-                for f in &r.findings {
-                    let index = rules.iter().position(|x| x.code == f.code).unwrap_or(0);
-                    let region = |l, c, el, ec| json!({"startLine": l, "startColumn": c, "endLine": el, "endColumn": ec});
-                    let mut result = json!({
-                        "ruleId": f.code,
-                        "ruleIndex": index,
-                        "level": level(f.severity),
-                        "message": {"text": format!("{} ({})", f.message, f.help)},
-                        "locations": [{
-                            "physicalLocation": {
-                                "artifactLocation": {"uri": path},
-                                "region": region(f.line, f.column, f.end_line, f.end_column),
-                            }
-                        }],
-                        "partialFingerprints": {"cardlint/v1": fingerprint(&path, &f.code, &f.pointer)},
-                        "properties": {"pointer": f.pointer, "errcodes": f.errcodes},
-                    });
-                    if !f.related.is_empty() {
-                        result["relatedLocations"] = f
-                            .related
-                            .iter()
-                            .enumerate()
-                            .map(|(i, rel)| {
-                                json!({
-                                    "id": i,
-                                    "message": {"text": rel.message},
-                                    "physicalLocation": {
-                                        "artifactLocation": {"uri": path},
-                                        "region": region(rel.line, rel.column, rel.end_line, rel.end_column),
-                                    }
-                                })
-                            })
-                            .collect();
-                    }
-                    results.push(result);
-                }
-            }
-            Outcome::Failed { path, error } => notifications.push(json!({
-                "level": "error",
-                "message": {"text": error},
-                "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri(path)}}}],
-            })),
+/// The results are held back (in a [`Spill`]) because the document names the files that
+/// could not be checked before them.
+pub struct Sarif {
+    lang: Lang,
+    results: Spill,
+    count: usize,
+    notifications: Vec<Value>,
+}
+
+impl Sarif {
+    pub fn new(lang: Lang) -> Sarif {
+        Sarif {
+            lang,
+            results: Spill::default(),
+            count: 0,
+            notifications: Vec::new(),
         }
     }
-    let doc = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "cardlint",
-                "version": env!("CARGO_PKG_VERSION"),
-                "rules": descriptors,
-            }},
-            "columnKind": "unicodeCodePoints",
-            "invocations": [{
-                "executionSuccessful": notifications.is_empty(),
-                "toolExecutionNotifications": notifications,
+}
+
+/// How the document ends after the (empty) results array.
+const TAIL: &str = "\"results\": []\n    }\n  ]\n}";
+
+impl Stream for Sarif {
+    fn file(&mut self, o: &Outcome, _: &mut dyn Write) -> io::Result<()> {
+        let r = match o {
+            Outcome::Checked(r) => r,
+            Outcome::Failed { path, error } => {
+                self.notifications.push(json!({
+                    "level": "error",
+                    "message": {"text": error},
+                    "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri(path)}}}],
+                }));
+                return Ok(());
+            }
+        };
+        let rules = registry::all();
+        let path = uri(&r.source.path);
+        let mut text = String::new();
+        for f in &r.findings {
+            let index = rules.iter().position(|x| x.code == f.code).unwrap_or(0);
+            let region = |l, c, el, ec| json!({"startLine": l, "startColumn": c, "endLine": el, "endColumn": ec});
+            let mut result = json!({
+                "ruleId": f.code,
+                "ruleIndex": index,
+                "level": level(f.severity),
+                "message": {"text": format!("{} ({})", f.message, f.help)},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": path},
+                        "region": region(f.line, f.column, f.end_line, f.end_column),
+                    }
+                }],
+                "partialFingerprints": {"cardlint/v1": fingerprint(&path, &f.code, &f.pointer)},
+                "properties": {"pointer": f.pointer, "errcodes": f.errcodes},
+            });
+            if !f.related.is_empty() {
+                result["relatedLocations"] = f
+                    .related
+                    .iter()
+                    .enumerate()
+                    .map(|(i, rel)| {
+                        json!({
+                            "id": i,
+                            "message": {"text": rel.message},
+                            "physicalLocation": {
+                                "artifactLocation": {"uri": path},
+                                "region": region(rel.line, rel.column, rel.end_line, rel.end_column),
+                            }
+                        })
+                    })
+                    .collect();
+            }
+            text.push_str(if self.count == 0 { "[" } else { "," });
+            text.push_str("\n        ");
+            text.push_str(&pretty_at(&result, 4));
+            self.count += 1;
+        }
+        put(&mut self.results, &text)
+    }
+
+    fn finish(&mut self, _: &[crate::baseline::Entry], out: &mut dyn Write) -> io::Result<()> {
+        let rules = registry::all();
+        let lang = self.lang;
+        let descriptors: Vec<Value> = rules
+            .iter()
+            .map(|r| {
+                let t = r.text(lang);
+                json!({
+                    "id": r.code,
+                    "name": r.name,
+                    "shortDescription": {"text": crate::rules::docs::strip_placeholders(&t.message)},
+                    "fullDescription": {"text": crate::rules::docs::strip_placeholders(&t.why)},
+                    "help": {"text": crate::rules::docs::strip_placeholders(&t.help)},
+                    "defaultConfiguration": {"level": level(r.severity)},
+                    "properties": {"errcodes": r.errcodes, "symptoms": r.symptoms},
+                })
+            })
+            .collect();
+        let notifications = std::mem::take(&mut self.notifications);
+        let doc = json!({
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [{
+                "tool": {"driver": {
+                    "name": "cardlint",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "rules": descriptors,
+                }},
+                "columnKind": "unicodeCodePoints",
+                "invocations": [{
+                    "executionSuccessful": notifications.is_empty(),
+                    "toolExecutionNotifications": notifications,
+                }],
+                "results": [],
             }],
-            "results": results,
-        }],
-    });
-    let mut out = serde_json::to_string_pretty(&doc).expect("serializable");
-    out.push('\n');
-    out
+        });
+        let whole = serde_json::to_string_pretty(&doc).expect("serializable");
+        let head = whole
+            .strip_suffix(TAIL)
+            .expect("results is the last member of the last run");
+        put(out, &format!("{head}\"results\": "))?;
+        if self.count == 0 {
+            put(out, "[]")?;
+        } else {
+            self.results.copy_to(out)?;
+            put(out, "\n      ]")?;
+        }
+        put(out, "\n    }\n  ]\n}\n")
+    }
 }

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Load on `cardlint serve` from wrk on the same machine: requests/s and latency for a valid
-# card/create, then a flood of malformed bodies with the server's RSS sampled between rounds.
-# Usage: bash bench/serve-load.sh   (DURATION=10s CONNECTIONS=32 ROUNDS=5 to change)
+# Load on `cardlint serve` from the same machine: latency at a fixed rate of valid card/create
+# requests (the open-loop generator benches/serve_load.rs, latency counted from when each
+# request was due), the most wrk gets through, then a flood of malformed bodies with the
+# server's RSS sampled between rounds.
+# Usage: bash bench/serve-load.sh   (RATE=10000 DURATION=10s CONNECTIONS=32 ROUNDS=5 to change)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+RATE="${RATE:-10000}"
 DURATION="${DURATION:-10s}"
 CONNECTIONS="${CONNECTIONS:-32}"
 ROUNDS="${ROUNDS:-5}"
@@ -14,6 +17,7 @@ mkdir -p "$out/bodies"
 command -v wrk >/dev/null || { echo "installing wrk"; sudo apt-get install -y wrk >/dev/null 2>&1 || apt-get install -y wrk >/dev/null; }
 cargo build --release --quiet
 bin=target/release/cardlint
+loadgen=$(cargo bench --bench serve_load --no-run 2>&1 | grep -o 'target/release/deps/serve_load-[0-9a-f]*' | head -1)
 
 # malformed bodies: the mistakes of the seed's table plus garbage
 b="$out/bodies"
@@ -39,6 +43,16 @@ run_wrk() { # bodies url -> "rps p50 p99"
 url="http://127.0.0.1:$PORT/card/create?access_token=T"
 
 echo "machine: $(nproc) cores, $(uname -r); $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2); $(date -u +%F\ %H:%M) UTC"
+echo
+echo "Fixed rate: $RATE valid card/create per second for $DURATION, 16 connections:"
+echo
+for mode in logged quiet; do
+  if [ "$mode" = quiet ]; then start --quiet; else start; fi
+  echo "- log $mode: $("$loadgen" --addr "127.0.0.1:$PORT" --rate "$RATE" --duration "${DURATION%s}" --connections 16 | tr '\n' ' ')"
+  kill -TERM $pid; wait $pid || true
+done
+echo
+echo "As fast as wrk goes ($CONNECTIONS connections, closed loop):"
 echo
 echo "| run | requests/s | p50 | p99 | server RSS after |"
 echo "|---|---|---|---|---|"

@@ -85,11 +85,13 @@ pub struct Meta {
 
 pub struct State {
     pub meta: Meta,
-    pub cards: HashMap<String, Card>,
+    /// A B-tree, not a hash map: growing it never moves every card at once, which would stall
+    /// all requests for milliseconds once there are a few hundred thousand.
+    pub cards: BTreeMap<String, Card>,
     /// card_ids in creation order, for card/batchget.
     pub order: Vec<String>,
     /// code -> card_id, for calls that name only the code.
-    pub code_owner: HashMap<String, String>,
+    pub code_owner: BTreeMap<String, String>,
     /// Cards and QR tickets changed by the last operation, for the store.
     pub dirty: Vec<String>,
     pub dirty_qrs: Vec<String>,
@@ -114,9 +116,9 @@ impl State {
         cards.sort_by_key(|c| (c.created_at, c.id.clone()));
         let mut state = State {
             meta,
-            cards: HashMap::new(),
+            cards: BTreeMap::new(),
             order: Vec::new(),
-            code_owner: HashMap::new(),
+            code_owner: BTreeMap::new(),
             dirty: Vec::new(),
             dirty_qrs: Vec::new(),
         };

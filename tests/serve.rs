@@ -471,3 +471,45 @@ fn the_state_file_keeps_cards_codes_and_tickets() {
     assert_ne!(other, id);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn every_sandbox_hint_is_written_in_both_languages() {
+    let terms: toml::Table =
+        toml::from_str(&std::fs::read_to_string(common::root().join("rules/terms.toml")).unwrap())
+            .unwrap();
+    let key = regex::Regex::new(r#"fail\(\s*-?\d+,\s*"([a-z_]+)"\s*\)"#).unwrap();
+    let mut used = 0;
+    for file in ["state.rs", "mod.rs", "http.rs"] {
+        let src = std::fs::read_to_string(common::root().join("src/serve").join(file)).unwrap();
+        for c in key.captures_iter(&src) {
+            used += 1;
+            let name = format!("serve.hint.{}", &c[1]);
+            for lang in ["zh", "en"] {
+                let text = terms[lang].get(&name).and_then(|v| v.as_str());
+                let text = text.unwrap_or_else(|| panic!("{name} missing in [{lang}]"));
+                assert!(
+                    !text.ends_with('.') && !text.ends_with('。'),
+                    "{name}: {text}"
+                );
+            }
+        }
+    }
+    assert!(
+        used > 30,
+        "only {used} hints found: has the call shape changed?"
+    );
+    // and the sandbox answers in the language it was started with
+    let zh = Sandbox::new(Config {
+        lang: cardlint::Lang::Zh,
+        now: Some(common::NOW),
+        ..Config::default()
+    });
+    let r = post(&zh, "/card/get", &json!({"card_id": "pNOPE"}));
+    assert!(
+        r["errmsg"]
+            .as_str()
+            .unwrap()
+            .contains("本沙盒中没有创建过卡券"),
+        "{r}"
+    );
+}

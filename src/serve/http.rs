@@ -1,6 +1,7 @@
 //! The sandbox on a socket: HTTP/1.1 with hyper, bounded in body size, time and connections,
 //! one JSON log line per request on stderr with every token masked, graceful shutdown.
 
+use super::state::{fail, Fail};
 use super::{Request, Sandbox};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
@@ -146,7 +147,7 @@ async fn respond(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     let (r, size) = match declared {
-        Some(n) if n > limits.max_body as u64 => (too_large(&limits), n as usize),
+        Some(n) if n > limits.max_body as u64 => (too_large(&sandbox, &limits), n as usize),
         _ => {
             let collected = tokio::time::timeout(
                 limits.body_timeout,
@@ -155,16 +156,20 @@ async fn respond(
             .await;
             match collected {
                 Err(_) => {
-                    let hint = format!("body not received within {:?}", limits.body_timeout);
-                    (limit(408, &hint), 0)
+                    let secs = limits.body_timeout.as_secs_f64();
+                    let f = fail(-1, "body_timeout").with("secs", secs);
+                    (limit(&sandbox, 408, &f), 0)
                 }
                 Ok(Err(e))
                     if e.downcast_ref::<http_body_util::LengthLimitError>()
                         .is_some() =>
                 {
-                    (too_large(&limits), limits.max_body)
+                    (too_large(&sandbox, &limits), limits.max_body)
                 }
-                Ok(Err(e)) => (limit(400, &format!("body not readable: {e}")), 0),
+                Ok(Err(e)) => {
+                    let f = fail(-1, "body_unreadable").with("reason", e);
+                    (limit(&sandbox, 400, &f), 0)
+                }
                 Ok(Ok(c)) => {
                     let bytes = c.to_bytes();
                     let r = sandbox.handle(&Request {
@@ -203,8 +208,8 @@ async fn respond(
 }
 
 /// A request refused before the sandbox saw it (size, time, unreadable body).
-fn limit(status: u16, hint: &str) -> super::Response {
-    let body = super::reply::refusal(-1, hint, "limit");
+fn limit(sandbox: &Sandbox, status: u16, f: &Fail) -> super::Response {
+    let body = super::reply::refused(f, sandbox.config().lang, "limit");
     super::Response {
         status,
         body: serde_json::Value::Object(body).to_string(),
@@ -214,11 +219,9 @@ fn limit(status: u16, hint: &str) -> super::Response {
     }
 }
 
-fn too_large(limits: &Limits) -> super::Response {
-    limit(
-        413,
-        &format!("request body over {} bytes (--max-body)", limits.max_body),
-    )
+fn too_large(sandbox: &Sandbox, limits: &Limits) -> super::Response {
+    let f = fail(-1, "body_too_large").with("limit", limits.max_body);
+    limit(sandbox, 413, &f)
 }
 
 struct Line<'a> {

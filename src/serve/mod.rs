@@ -154,11 +154,11 @@ impl Sandbox {
                 {
                     Some(ep) => self.api(ep, req, &rid),
                     None => {
-                        let hint = match endpoint::suggest(p) {
-                        Some(s) => format!("cardlint serve has no /{p}; did you mean /{s}"),
-                        None => format!("cardlint serve has no /{p} (cardlint endpoints lists the ones it has)"),
-                    };
-                        (404, reply::refusal(48001, &hint, &rid), 0)
+                        let mut f = fail(48001, "unknown_path").with("path", format!("/{p}"));
+                        if let Some(s) = endpoint::suggest(p) {
+                            f = f.with("suggestion", format!("/{s}"));
+                        }
+                        (404, self.refused(&f, &rid), 0)
                     }
                 }
             }
@@ -178,26 +178,16 @@ impl Sandbox {
     fn authorise(&self, query: &str, rid: &str) -> Result<(), Map<String, Value>> {
         let token = param(query, "access_token").unwrap_or_default();
         if token.is_empty() {
-            return Err(reply::refusal(
-                41001,
-                "add ?access_token= (any value unless --strict-token)",
-                rid,
-            ));
+            return Err(self.refused(&fail(41001, "token_missing"), rid));
         }
         if !self.config.strict_token {
             return Ok(());
         }
         match self.lock().meta.tokens.get(&token) {
-            None => Err(reply::refusal(
-                40001,
-                "--strict-token: this access_token was not issued by GET /cgi-bin/token",
-                rid,
-            )),
-            Some(exp) if *exp <= self.now() => Err(reply::refusal(
-                42001,
-                "--strict-token: this access_token expired; fetch a new one",
-                rid,
-            )),
+            None => Err(self.refused(&fail(40001, "token_unknown"), rid)),
+            Some(exp) if *exp <= self.now() => {
+                Err(self.refused(&fail(42001, "token_expired"), rid))
+            }
             Some(_) => Ok(()),
         }
     }
@@ -205,13 +195,13 @@ impl Sandbox {
     fn token(&self, query: &str) -> Map<String, Value> {
         let rid = "token";
         if param(query, "grant_type").as_deref() != Some("client_credential") {
-            return reply::refusal(40002, "grant_type must be client_credential", rid);
+            return self.refused(&fail(40002, "grant_type"), rid);
         }
         if param(query, "appid").is_none_or(|a| a.is_empty()) {
-            return reply::refusal(41002, "add &appid=", rid);
+            return self.refused(&fail(41002, "appid_missing"), rid);
         }
         if param(query, "secret").is_none_or(|s| s.is_empty()) {
-            return reply::refusal(41004, "add &secret=", rid);
+            return self.refused(&fail(41004, "secret_missing"), rid);
         }
         let now = self.now();
         let mut state = self.lock();
@@ -231,7 +221,7 @@ impl Sandbox {
         let ticket = match param(query, "type").as_deref() {
             Some("wx_card") => state.meta.wx_card_ticket.clone(),
             Some("jsapi") => state.meta.jsapi_ticket.clone(),
-            _ => return reply::refusal(40097, "type must be wx_card or jsapi", rid),
+            _ => return self.refused(&fail(40097, "ticket_type"), rid),
         };
         state::ok_with([
             ("ticket", Value::from(ticket)),
@@ -253,19 +243,13 @@ impl Sandbox {
     fn scan(&self, body: &[u8], rid: &str) -> Map<String, Value> {
         let value: Value = match serde_json::from_slice(body) {
             Ok(v) => v,
-            Err(_) => {
-                return reply::refusal(
-                    47001,
-                    r#"send {"ticket": "<QR ticket>", "openid": ".."}"#,
-                    rid,
-                )
-            }
+            Err(_) => return self.refused(&fail(47001, "scan_body"), rid),
         };
         let now = self.now();
         let mut state = self.lock();
         let answer = state.scan(&value, now);
         self.persist(&mut state);
-        answer.unwrap_or_else(|f| reply::refusal(f.errcode, &f.hint, rid))
+        answer.unwrap_or_else(|f| self.refused(&f, rid))
     }
 
     /// A card API call: lint, then (when nothing refuses it) the state operation.
@@ -273,7 +257,12 @@ impl Sandbox {
         if !req.method.eq_ignore_ascii_case("POST") {
             return (
                 200,
-                reply::refusal(43002, &format!("{} /{ep}: use POST", req.method), rid),
+                self.refused(
+                    &fail(43002, "use_post")
+                        .with("method", req.method)
+                        .with("endpoint", format!("/{ep}")),
+                    rid,
+                ),
                 0,
             );
         }
@@ -293,14 +282,14 @@ impl Sandbox {
         }
         let body = match body_value(req.body) {
             Ok(v) => v,
-            Err(hint) => return (200, reply::refusal(47001, &hint, rid), findings),
+            Err(f) => return (200, self.refused(&f, rid), findings),
         };
         let now = self.now();
         let mut state = self.lock();
         let answer = self.operate(&mut state, ep, &body, now);
         self.persist(&mut state);
         drop(state);
-        let mut m = answer.unwrap_or_else(|f| reply::refusal(f.errcode, &f.hint, rid));
+        let mut m = answer.unwrap_or_else(|f| self.refused(&f, rid));
         if findings > 0 {
             m.insert("cardlint".into(), cards_doc);
         }
@@ -317,10 +306,7 @@ impl Sandbox {
         match ep {
             "card/create" => {
                 if s.cards.len() >= self.config.max_cards {
-                    return Err(fail(
-                        45009,
-                        format!("the sandbox holds {} cards (--max-cards)", s.cards.len()),
-                    ));
+                    return Err(fail(45009, "max_cards").with("limit", s.cards.len()));
                 }
                 s.create(body, now)
             }
@@ -363,7 +349,8 @@ impl Sandbox {
             now: Some(self.now()),
         };
         let path = format!("/{ep}");
-        let report = lint_bytes(&options, &path, body).map_err(|e| e.to_string())?;
+        let report = lint_bytes(&options, &path, body)
+            .map_err(|e| crate::rules::docs::lint_error(&e, self.config.lang))?;
         let doc = reply::findings_doc(&path, &report);
         Ok((report, doc))
     }
@@ -439,6 +426,11 @@ impl Sandbox {
         (200, m, findings)
     }
 
+    /// The refusal for a sandbox rule, in the sandbox's language.
+    fn refused(&self, f: &Fail, rid: &str) -> Map<String, Value> {
+        reply::refused(f, self.config.lang, rid)
+    }
+
     fn persist(&self, state: &mut State) {
         let dirty = std::mem::take(&mut state.dirty);
         let qrs = std::mem::take(&mut state.dirty_qrs);
@@ -452,9 +444,9 @@ impl Sandbox {
     }
 }
 
-fn body_value(body: &[u8]) -> Result<Value, String> {
+fn body_value(body: &[u8]) -> Result<Value, Fail> {
     let body = body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(body);
-    serde_json::from_slice(body).map_err(|e| format!("not JSON the server can read: {e}"))
+    serde_json::from_slice(body).map_err(|e| fail(47001, "not_json").with("reason", e))
 }
 
 fn collect_ids(v: &Value, out: &mut Vec<String>) {

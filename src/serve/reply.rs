@@ -54,6 +54,12 @@ fn server_errmsg(errcode: i64) -> String {
         .unwrap_or_else(|| "system error".to_string())
 }
 
+/// The refusal for a sandbox rule (`serve.hint.<key>` in rules/terms.toml).
+pub fn refused(f: &super::state::Fail, lang: crate::Lang, rid: &str) -> Map<String, Value> {
+    let hint = crate::rules::registry::say(lang, &format!("serve.hint.{}", f.key), &f.args);
+    refusal(f.errcode, &hint, rid)
+}
+
 /// `{"errcode":N,"errmsg":".. hint: [hint] rid: rid"}`.
 pub fn refusal(errcode: i64, hint: &str, rid: &str) -> Map<String, Value> {
     let mut m = Map::new();

@@ -7,17 +7,27 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// A refusal: the errcode the card API answers and what the hint should say.
+/// A refusal: the errcode the card API answers, and the hint as a term of rules/terms.toml
+/// (`serve.hint.<key>`) with its arguments, rendered in the sandbox's language.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fail {
     pub errcode: i64,
-    pub hint: String,
+    pub key: &'static str,
+    pub args: Vec<(&'static str, String)>,
 }
 
-pub fn fail(errcode: i64, hint: impl Into<String>) -> Fail {
+pub fn fail(errcode: i64, key: &'static str) -> Fail {
     Fail {
         errcode,
-        hint: hint.into(),
+        key,
+        args: Vec::new(),
+    }
+}
+
+impl Fail {
+    pub fn with(mut self, name: &'static str, value: impl ToString) -> Fail {
+        self.args.push((name, value.to_string()));
+        self
     }
 }
 
@@ -148,15 +158,12 @@ impl State {
     pub fn card(&self, id: &str) -> Result<&Card, Fail> {
         self.cards
             .get(id)
-            .ok_or_else(|| fail(40073, format!("no card {id} was created in this sandbox")))
+            .ok_or_else(|| fail(40073, "no_card").with("card_id", id))
     }
 
     fn card_mut(&mut self, id: &str) -> Result<&mut Card, Fail> {
         if !self.cards.contains_key(id) {
-            return Err(fail(
-                40073,
-                format!("no card {id} was created in this sandbox"),
-            ));
+            return Err(fail(40073, "no_card").with("card_id", id));
         }
         self.dirty.push(id.to_string());
         Ok(self.cards.get_mut(id).expect("checked"))
@@ -165,7 +172,7 @@ impl State {
     fn live_mut(&mut self, id: &str) -> Result<&mut Card, Fail> {
         let card = self.card_mut(id)?;
         if card.deleted {
-            return Err(fail(40078, format!("card {id} was deleted")));
+            return Err(fail(40078, "deleted").with("card_id", id));
         }
         Ok(card)
     }
@@ -279,22 +286,14 @@ impl State {
         let card = self.live_mut(&id)?;
         let quantity = card.quantity + up - down;
         if quantity < 0 {
-            return Err(fail(
-                40122,
-                format!(
-                    "stock is {}, reducing by {down} would make it negative",
-                    card.quantity
-                ),
-            ));
+            return Err(fail(40122, "stock_negative")
+                .with("stock", card.quantity)
+                .with("reduce", down));
         }
         if card.deposit && up > 0 && quantity > card.deposited.len() as i64 {
-            return Err(fail(
-                40136,
-                format!(
-                    "deposit mode: stock {quantity} would exceed the {} deposited codes",
-                    card.deposited.len()
-                ),
-            ));
+            return Err(fail(40136, "deposit_stock")
+                .with("quantity", quantity)
+                .with("deposited", card.deposited.len()));
         }
         card.quantity = quantity;
         card.total_quantity += up;
@@ -325,13 +324,7 @@ impl State {
         for e in &entries {
             let card = self.card(&e.card_id)?;
             if card.deleted {
-                return Err(fail(
-                    40078,
-                    format!(
-                        "card {} was deleted: it can no longer be handed out",
-                        card.id
-                    ),
-                ));
+                return Err(fail(40078, "deleted").with("card_id", &card.id));
             }
         }
         if self.meta.qrs.len() >= MAX_QRS {
@@ -345,7 +338,7 @@ impl State {
                 self.dirty_qrs.push(t);
             }
             if self.meta.qrs.len() >= MAX_QRS {
-                return Err(fail(45009, format!("the sandbox holds {MAX_QRS} QR codes")));
+                return Err(fail(45009, "max_qrs").with("limit", MAX_QRS));
             }
         }
         let expire = body.get("expire_seconds").and_then(int);
@@ -387,14 +380,11 @@ impl State {
             .qrs
             .get(&ticket)
             .cloned()
-            .ok_or_else(|| fail(40097, "no QR code with this ticket was made here"))?;
+            .ok_or_else(|| fail(40097, "no_qr"))?;
         if qr.expire_at.is_some_and(|t| t < now) {
-            return Err(fail(40097, "this QR code has expired"));
+            return Err(fail(40097, "qr_expired"));
         }
-        let entry = qr
-            .cards
-            .first()
-            .ok_or_else(|| fail(40053, "the QR code holds no card"))?;
+        let entry = qr.cards.first().ok_or_else(|| fail(40053, "qr_empty"))?;
         self.receive(&entry.card_id, entry.code.clone(), &openid, now)
     }
 
@@ -405,20 +395,20 @@ impl State {
         );
         let card = self.live_mut(id)?;
         if card.quantity <= 0 {
-            return Err(fail(40122, format!("card {id} is out of stock")));
+            return Err(fail(40122, "out_of_stock").with("card_id", id));
         }
         let code = if card.deposit {
             let next = card.deposited.iter().next().cloned();
-            let code = next.ok_or_else(|| fail(40122, "no deposited code is left"))?;
+            let code = next.ok_or_else(|| fail(40122, "no_deposited_code"))?;
             card.deposited.remove(&code);
             code
         } else if card.use_custom_code {
-            code.ok_or_else(|| fail(40053, "a custom-code card needs the code in the QR code"))?
+            code.ok_or_else(|| fail(40053, "qr_needs_code"))?
         } else {
             fresh
         };
         if card.codes.contains_key(&code) {
-            return Err(fail(40111, format!("code {code} was already handed out")));
+            return Err(fail(40111, "code_taken").with("code", &code));
         }
         card.quantity -= 1;
         card.codes.insert(
@@ -452,17 +442,14 @@ impl State {
             })
             .unwrap_or_default();
         if codes.len() > 100 {
-            return Err(fail(40109, format!("{} codes in one call", codes.len())));
+            return Err(fail(40109, "too_many_codes").with("count", codes.len()));
         }
         if codes.iter().any(|c| c.trim().is_empty()) {
-            return Err(fail(40110, "an empty code"));
+            return Err(fail(40110, "empty_code"));
         }
         let card = self.live_mut(&id)?;
         if !card.deposit {
-            return Err(fail(
-                40136,
-                "the card was not created with get_custom_code_mode GET_CUSTOM_CODE_MODE_DEPOSIT",
-            ));
+            return Err(fail(40136, "not_deposit_mode"));
         }
         let (mut succ, mut dup) = (Vec::new(), Vec::new());
         for c in codes {
@@ -517,7 +504,7 @@ impl State {
     /// and answer 40056 like unknown ones.
     fn issued(&self, body: &Value) -> Result<(String, String), Fail> {
         let code = need_str(body, "code")?;
-        let unknown = || fail(40056, format!("code {code} was not handed to any user"));
+        let unknown = || fail(40056, "code_unknown").with("code", &code);
         let owner = match str_at(body, "/card_id") {
             Some(id) => {
                 let card = self.card(&id)?;
@@ -530,10 +517,7 @@ impl State {
                 let id = self.code_owner.get(&code).cloned().ok_or_else(unknown)?;
                 let card = &self.cards[&id];
                 if card.use_custom_code {
-                    return Err(fail(
-                        41011,
-                        format!("card {id} uses custom codes: card_id is required with its code"),
-                    ));
+                    return Err(fail(41011, "card_id_required").with("card_id", &id));
                 }
                 if !card.codes.contains_key(&code) {
                     return Err(unknown());
@@ -574,7 +558,7 @@ impl State {
         let held = card.codes.get_mut(&code).expect("issued");
         match held.status.as_str() {
             "CONSUMED" => return Err(consumed(&code)),
-            "UNAVAILABLE" => return Err(fail(40127, format!("code {code} was set unavailable"))),
+            "UNAVAILABLE" => return Err(fail(40127, "code_unavailable").with("code", &code)),
             _ => {}
         }
         held.status = "CONSUMED".into();
@@ -601,10 +585,10 @@ impl State {
         let new_code = need_str(body, "new_code")?;
         let card = self.card_mut(&id)?;
         if !card.use_custom_code {
-            return Err(fail(40158, "only custom-code cards can change a code"));
+            return Err(fail(40158, "not_custom"));
         }
         if card.codes.contains_key(&new_code) {
-            return Err(fail(40111, format!("code {new_code} is already in use")));
+            return Err(fail(40111, "code_taken").with("code", &new_code));
         }
         let held = card.codes.remove(&code).expect("issued");
         card.codes.insert(new_code.clone(), held);
@@ -617,12 +601,7 @@ impl State {
         let enc = need_str(body, "encrypt_code")?;
         let code = decrypt(&enc)
             .filter(|c| self.code_owner.contains_key(c))
-            .ok_or_else(|| {
-                fail(
-                    40075,
-                    "not an encrypt_code this sandbox handed out (see /cardlint/scan)",
-                )
-            })?;
+            .ok_or_else(|| fail(40075, "bad_encrypt_code"))?;
         Ok(ok_with([("code", Value::from(code))]))
     }
 
@@ -665,7 +644,7 @@ impl State {
             let id = str_at(c, "/card_id").unwrap_or_default();
             let card = self.card(&id)?;
             if card.deleted {
-                return Err(fail(40078, format!("card {id} was deleted")));
+                return Err(fail(40078, "deleted").with("card_id", id));
             }
             ids.push(id);
         }
@@ -707,23 +686,20 @@ impl State {
 }
 
 fn consumed(code: &str) -> Fail {
-    fail(40099, format!("code {code} was already consumed"))
+    fail(40099, "code_consumed").with("code", code)
 }
 
 /// The date_info of an update must keep the type and may only widen the range.
 fn widening(old: &Value, new: &Value) -> Result<(), Fail> {
     let t = |v: &Value| str_at(v, "/type");
     if t(new).is_some() && t(new) != t(old) {
-        return Err(fail(40100, "date_info type cannot change on update"));
+        return Err(fail(40100, "date_type_changed"));
     }
     let get = |v: &Value, k: &str| v.get(k).and_then(int);
     let narrower = matches!((get(new, "begin_timestamp"), get(old, "begin_timestamp")), (Some(n), Some(o)) if n > o)
         || matches!((get(new, "end_timestamp"), get(old, "end_timestamp")), (Some(n), Some(o)) if n < o);
     if narrower {
-        return Err(fail(
-            40100,
-            "date_info may only widen: begin no later, end no earlier than before",
-        ));
+        return Err(fail(40100, "date_narrowed"));
     }
     Ok(())
 }
@@ -793,7 +769,7 @@ pub fn str_at(v: &Value, pointer: &str) -> Option<String> {
 }
 
 fn need_str(body: &Value, key: &str) -> Result<String, Fail> {
-    str_at(body, &format!("/{key}")).ok_or_else(|| fail(41011, format!("{key} is required")))
+    str_at(body, &format!("/{key}")).ok_or_else(|| fail(41011, "required").with("field", key))
 }
 
 /// Integers as the server reads them: numbers, or digits in a string.

@@ -513,3 +513,47 @@ fn every_sandbox_hint_is_written_in_both_languages() {
         "{r}"
     );
 }
+
+/// Every fixture (broken ones included) and the fuzz corpus, posted to every endpoint in
+/// turn against one sandbox that accumulates state: each gets a JSON answer with an errcode.
+#[test]
+fn any_body_at_any_endpoint_gets_an_answer() {
+    let s = sandbox();
+    create(&s, &groupon());
+    let mut bodies: Vec<Vec<u8>> = Vec::new();
+    for dir in ["fixtures", "fuzz/corpus/check"] {
+        let mut stack = vec![common::root().join(dir)];
+        while let Some(d) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&d) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if let Ok(b) = std::fs::read(&p) {
+                    bodies.push(b);
+                }
+            }
+        }
+    }
+    assert!(bodies.len() > 100, "{}", bodies.len());
+    let paths: Vec<String> = cardlint::endpoint::ENDPOINTS
+        .iter()
+        .map(|e| format!("/{e}"))
+        .chain(["/cardlint/scan".into(), "/cardlint/verify-card-ext".into()])
+        .collect();
+    for (i, body) in bodies.iter().enumerate() {
+        // each body to a few endpoints, all endpoints covered many times over
+        for path in paths.iter().skip(i % 7).step_by(7) {
+            let r = s.handle(&Request {
+                method: "POST",
+                path,
+                query: "access_token=T",
+                body,
+            });
+            let v: Value = serde_json::from_str(&r.body).unwrap_or_else(|e| panic!("{path}: {e}"));
+            assert!(v["errcode"].is_i64(), "{path}: {v}");
+        }
+    }
+}

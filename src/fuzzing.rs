@@ -113,3 +113,49 @@ pub fn card_ext(data: &[u8]) {
         spans_in_bounds(&report);
     }
 }
+
+/// Arbitrary bytes to the sandbox at one of its paths (the first byte picks it), against a
+/// sandbox that keeps its state between inputs: the answer is always JSON with an errcode.
+pub fn serve(data: &[u8]) {
+    use crate::serve::{Config, Request, Sandbox};
+    static SANDBOX: std::sync::OnceLock<Sandbox> = std::sync::OnceLock::new();
+    let sandbox = SANDBOX.get_or_init(|| {
+        Sandbox::new(Config {
+            now: Some(1_795_000_000),
+            max_cards: 1000,
+            ..Config::default()
+        })
+    });
+    let (pick, body) = match data.split_first() {
+        Some((p, rest)) => (*p as usize, rest),
+        None => (0, data),
+    };
+    let extra = [
+        "cgi-bin/token",
+        "cgi-bin/ticket/getticket",
+        "card/getcolors",
+        "cardlint/scan",
+        "cardlint/verify-card-ext",
+    ];
+    let path = match ENDPOINTS.get(pick) {
+        Some(e) => format!("/{e}"),
+        None => format!("/{}", extra[pick % extra.len()]),
+    };
+    // a query from the body's first line, so that tokens and types get fuzzed too
+    let query = std::str::from_utf8(body)
+        .ok()
+        .and_then(|t| t.lines().next())
+        .filter(|l| l.contains('='))
+        .unwrap_or("access_token=T&type=wx_card&grant_type=client_credential&appid=a&secret=s");
+    let r = sandbox.handle(&Request {
+        method: if pick % 5 == 0 { "GET" } else { "POST" },
+        path: &path,
+        query,
+        body,
+    });
+    let v: serde_json::Value = serde_json::from_str(&r.body).expect("the answer is JSON");
+    assert!(
+        v["errcode"].is_i64() || v["access_token"].is_string(),
+        "{path}: {v}"
+    );
+}

@@ -33,3 +33,8 @@ fn positions_corpus() {
 fn card_ext_corpus() {
     replay("card_ext", cardlint::fuzzing::card_ext);
 }
+
+#[test]
+fn serve_corpus() {
+    replay("serve", cardlint::fuzzing::serve);
+}

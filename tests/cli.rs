@@ -562,3 +562,21 @@ fn cross_payload_code_for_a_non_custom_card() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn the_summary_does_not_call_unchecked_inputs_clean() {
+    let dir = common::tempdir("summary-unchecked");
+    let utf16 = dir.join("utf16.json");
+    std::fs::write(&utf16, b"\xff\xfe{\x00}\x00").unwrap();
+    let out = cardlint()
+        .args(["--lang", "en", "check"])
+        .arg(&utf16)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("1 not checked"), "{text}");
+    assert!(!text.contains("no problems"), "{text}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

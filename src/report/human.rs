@@ -209,6 +209,8 @@ pub fn render_report(r: &Report, style: &Style) -> String {
 pub struct Human {
     style: Style,
     summary: Summary,
+    /// Inputs that could not be checked, so the last line does not call them clean.
+    failed: usize,
 }
 
 impl Human {
@@ -216,6 +218,7 @@ impl Human {
         Human {
             style,
             summary: Summary::default(),
+            failed: 0,
         }
     }
 }
@@ -225,7 +228,10 @@ impl Stream for Human {
         self.summary.add(o);
         match o {
             Outcome::Checked(r) => put(out, &render_report(r, &self.style)),
-            Outcome::Failed { error, .. } => put(out, &format!("× {error}\n\n")),
+            Outcome::Failed { error, .. } => {
+                self.failed += 1;
+                put(out, &format!("× {error}\n\n"))
+            }
         }
     }
 
@@ -247,7 +253,20 @@ impl Stream for Human {
             Lang::En => format!("checked {} file(s): ", s.files),
         };
         text.push_str(&files);
-        text.push_str(&counts(lang, s.errors, s.warnings, s.infos));
+        let found = s.errors + s.warnings + s.infos;
+        if self.failed > 0 {
+            let n = self.failed;
+            text.push_str(&match lang {
+                Lang::Zh => format!("{n} 个无法检查"),
+                Lang::En => format!("{n} not checked"),
+            });
+            if found > 0 {
+                text.push_str(if lang == Lang::Zh { "，" } else { ", " });
+            }
+        }
+        if found > 0 || self.failed == 0 {
+            text.push_str(&counts(lang, s.errors, s.warnings, s.infos));
+        }
         text.push('\n');
         put(out, &text)
     }

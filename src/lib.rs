@@ -114,12 +114,7 @@ pub fn lint_bytes(options: &Options, path: &str, bytes: &[u8]) -> Result<Report,
     };
     let source = Source::from_bytes(path, bytes)?;
     let lang = options.lang.unwrap_or_else(Lang::from_env);
-    let now = options.now.unwrap_or_else(|| {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0)
-    });
+    let now = options.now.unwrap_or_else(unix_now);
     let env = Env {
         forced,
         now,
@@ -152,6 +147,14 @@ pub fn lint_bytes(options: &Options, path: &str, bytes: &[u8]) -> Result<Report,
         endpoint,
         findings,
     })
+}
+
+/// Seconds since the Unix epoch by the system clock (0 if it is set before 1970).
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }
 
 /// What the checks need besides the input itself.

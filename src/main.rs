@@ -296,11 +296,7 @@ pub(crate) fn render(
 }
 
 fn now_secs() -> String {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-        .to_string()
+    cardlint::unix_now().to_string()
 }
 
 /// A nonce from the clock and the process id: unique per call, which is all a nonce needs.

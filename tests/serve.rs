@@ -52,6 +52,11 @@ fn deposit_card() -> Value {
     v
 }
 
+/// A card/qrcode/create body for one card.
+fn qr_for(card_id: &str) -> Value {
+    json!({"action_name": "QR_CARD", "action_info": {"card": {"card_id": card_id}}})
+}
+
 fn create(s: &Sandbox, card: &Value) -> String {
     let r = post(s, "/card/create", card);
     assert_eq!(errcode(&r), 0, "{r}");
@@ -143,11 +148,7 @@ fn transport_level_errors_answer_like_the_server() {
 fn create_qrcode_deposit_scan_consume_twice() {
     let s = sandbox();
     let id = create(&s, &deposit_card());
-    let qr = post(
-        &s,
-        "/card/qrcode/create",
-        &json!({"action_name": "QR_CARD", "action_info": {"card": {"card_id": id}}}),
-    );
+    let qr = post(&s, "/card/qrcode/create", &qr_for(&id));
     assert_eq!(errcode(&qr), 0, "{qr}");
     let ticket = qr["ticket"].as_str().unwrap();
     assert!(qr["show_qrcode_url"].as_str().unwrap().ends_with(ticket));
@@ -262,7 +263,7 @@ fn create_qrcode_deposit_scan_consume_twice() {
 fn deleted_cards_are_still_found_but_no_longer_handed_out() {
     let s = sandbox();
     let id = create(&s, &groupon());
-    let qr = json!({"action_name": "QR_CARD", "action_info": {"card": {"card_id": id}}});
+    let qr = qr_for(&id);
     assert_eq!(errcode(&post(&s, "/card/qrcode/create", &qr)), 0);
     assert_eq!(
         errcode(&post(&s, "/card/delete", &json!({"card_id": id}))),
@@ -299,11 +300,7 @@ fn cross_request_rules_use_the_cards_created_earlier() {
     let mut custom = groupon();
     custom["card"]["groupon"]["base_info"]["use_custom_code"] = json!(true);
     let custom = create(&s, &custom);
-    let r = post(
-        &s,
-        "/card/qrcode/create",
-        &json!({"action_name": "QR_CARD", "action_info": {"card": {"card_id": custom}}}),
-    );
+    let r = post(&s, "/card/qrcode/create", &qr_for(&custom));
     assert!(r["errmsg"].as_str().unwrap().contains("CODE002"), "{r}");
 }
 
@@ -401,9 +398,7 @@ fn strict_tokens_refuse_unknown_and_expired_ones() {
 
 #[test]
 fn expired_tokens_get_42001() {
-    let dir = std::env::temp_dir().join(format!("cardlint-serve-ttl-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::tempdir("serve-ttl");
     let file = dir.join("state.redb");
     let config = |now| Config {
         strict_token: true,
@@ -436,9 +431,7 @@ fn expired_tokens_get_42001() {
 
 #[test]
 fn the_state_file_keeps_cards_codes_and_tickets() {
-    let dir = std::env::temp_dir().join(format!("cardlint-serve-state-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::tempdir("serve-state");
     let file = dir.join("state.redb");
     let config = || Config {
         now: Some(common::NOW),
@@ -451,7 +444,7 @@ fn the_state_file_keeps_cards_codes_and_tickets() {
         post(&s, "/card/code/deposit", &codes);
         let stock = json!({"card_id": id, "increase_stock_value": 2});
         post(&s, "/card/modifystock", &stock);
-        let qr = json!({"action_name": "QR_CARD", "action_info": {"card": {"card_id": id}}});
+        let qr = qr_for(&id);
         let qr = post(&s, "/card/qrcode/create", &qr);
         let qr = qr["ticket"].as_str().unwrap().to_string();
         (id, s.wx_card_ticket(), qr)

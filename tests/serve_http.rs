@@ -117,9 +117,7 @@ fn groupon() -> String {
 
 #[test]
 fn a_card_survives_a_restart_with_state() {
-    let dir = std::env::temp_dir().join(format!("cardlint-serve-restart-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::tempdir("serve-restart");
     let file = dir.join("sandbox.redb");
     let file = file.to_str().unwrap();
     let server = Server::start(&["--state", file]);

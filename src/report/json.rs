@@ -6,13 +6,37 @@ use crate::Finding;
 use serde::Serialize;
 use std::io::{self, Write};
 
+/// One file of the document; also the `cardlint` field of the sandbox's answers.
 #[derive(Serialize)]
-struct File<'a> {
+pub struct File<'a> {
     path: &'a str,
     endpoint: Option<&'a str>,
     findings: &'a [Finding],
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<&'a str>,
+}
+
+impl<'a> File<'a> {
+    pub fn of(o: &'a Outcome) -> File<'a> {
+        match o {
+            Outcome::Checked(r) => File::checked(r),
+            Outcome::Failed { path, error } => File {
+                path,
+                endpoint: None,
+                findings: &[],
+                error: Some(error),
+            },
+        }
+    }
+
+    pub fn checked(r: &'a crate::Report) -> File<'a> {
+        File {
+            path: &r.source.path,
+            endpoint: r.endpoint,
+            findings: &r.findings,
+            error: None,
+        }
+    }
 }
 
 const HEAD: &str = "{\n  \"version\": 1,\n  \"files\": [";
@@ -24,20 +48,7 @@ pub struct Json {
 
 impl Stream for Json {
     fn file(&mut self, o: &Outcome, out: &mut dyn Write) -> io::Result<()> {
-        let file = match o {
-            Outcome::Checked(r) => File {
-                path: &r.source.path,
-                endpoint: r.endpoint,
-                findings: &r.findings,
-                error: None,
-            },
-            Outcome::Failed { path, error } => File {
-                path,
-                endpoint: None,
-                findings: &[],
-                error: Some(error),
-            },
-        };
+        let file = File::of(o);
         let before = if self.summary.files == 0 { HEAD } else { "," };
         self.summary.add(o);
         put(out, &format!("{before}\n    {}", pretty_at(&file, 2)))

@@ -48,10 +48,14 @@ impl Summary {
     pub fn add(&mut self, o: &Outcome) {
         self.files += 1;
         if let Outcome::Checked(r) = o {
-            self.errors += r.count(crate::Severity::Error);
-            self.warnings += r.count(crate::Severity::Warning);
-            self.infos += r.count(crate::Severity::Info);
+            self.add_findings(r);
         }
+    }
+
+    pub fn add_findings(&mut self, r: &crate::Report) {
+        self.errors += r.count(crate::Severity::Error);
+        self.warnings += r.count(crate::Severity::Warning);
+        self.infos += r.count(crate::Severity::Info);
     }
 }
 

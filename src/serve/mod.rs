@@ -129,12 +129,7 @@ impl Sandbox {
     }
 
     fn now(&self) -> i64 {
-        self.config.now.unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs() as i64)
-                .unwrap_or(0)
-        })
+        self.config.now.unwrap_or_else(crate::unix_now)
     }
 
     pub fn handle(&self, req: &Request) -> Response {
@@ -269,29 +264,41 @@ impl Sandbox {
         if let Err(refused) = self.authorise(req.query, rid) {
             return (200, refused, 0);
         }
-        let signing = Signing::default();
-        let (report, cards_doc) = match self.lint(ep, req.body, signing) {
+        // parsed once: for the cards the body names, then for the state operation
+        let parsed = body_value(req.body);
+        let report = match self.lint(ep, req.body, parsed.as_ref().ok(), Signing::default()) {
             Ok(r) => r,
             Err(e) => return (200, reply::refusal(47001, &e, rid), 0),
         };
+        self.answer(&report, rid, || {
+            let body = match parsed {
+                Ok(v) => v,
+                Err(f) => return self.refused(&f, rid),
+            };
+            let now = self.now();
+            let mut state = self.lock();
+            let answer = self.operate(&mut state, ep, &body, now);
+            self.persist(&mut state);
+            drop(state);
+            answer.unwrap_or_else(|f| self.refused(&f, rid))
+        })
+    }
+
+    /// The answer to a linted request: refused for its deciding finding, else `then()`; with
+    /// the findings in a `cardlint` field whenever there are any.
+    fn answer(
+        &self,
+        report: &crate::Report,
+        rid: &str,
+        then: impl FnOnce() -> Map<String, Value>,
+    ) -> (u16, Map<String, Value>, usize) {
         let findings = report.findings.len();
-        if let Some((f, errcode)) = reply::deciding(&report) {
-            let mut m = reply::refusal(errcode, &reply::hint(f), rid);
-            m.insert("cardlint".into(), cards_doc);
-            return (200, m, findings);
-        }
-        let body = match body_value(req.body) {
-            Ok(v) => v,
-            Err(f) => return (200, self.refused(&f, rid), findings),
+        let mut m = match reply::deciding(report) {
+            Some((f, errcode)) => reply::refusal(errcode, &reply::hint(f), rid),
+            None => then(),
         };
-        let now = self.now();
-        let mut state = self.lock();
-        let answer = self.operate(&mut state, ep, &body, now);
-        self.persist(&mut state);
-        drop(state);
-        let mut m = answer.unwrap_or_else(|f| self.refused(&f, rid));
         if findings > 0 {
-            m.insert("cardlint".into(), cards_doc);
+            m.insert("cardlint".into(), reply::findings_doc(report));
         }
         (200, m, findings)
     }
@@ -332,15 +339,16 @@ impl Sandbox {
         }
     }
 
-    /// Lints a body as `ep`, with the cards it names taken from the state for the
-    /// cross-request checks. Returns the report and its `cardlint` field.
+    /// Lints a body as `ep`, with the cards it names (`parsed`, when it is JSON serde reads)
+    /// taken from the state for the cross-request checks.
     fn lint(
         &self,
         ep: &str,
         body: &[u8],
+        parsed: Option<&Value>,
         signing: Signing,
-    ) -> Result<(crate::Report, Value), String> {
-        let cards = self.book(ep, body, signing.card_id.as_deref());
+    ) -> Result<crate::Report, String> {
+        let cards = self.book(ep, parsed, signing.card_id.as_deref());
         let options = Options {
             endpoint: Some(ep.to_string()),
             lang: Some(self.config.lang),
@@ -349,15 +357,13 @@ impl Sandbox {
             now: Some(self.now()),
         };
         let path = format!("/{ep}");
-        let report = lint_bytes(&options, &path, body)
-            .map_err(|e| crate::rules::docs::lint_error(&e, self.config.lang))?;
-        let doc = reply::findings_doc(&path, &report);
-        Ok((report, doc))
+        lint_bytes(&options, &path, body)
+            .map_err(|e| crate::rules::docs::lint_error(&e, self.config.lang))
     }
 
     /// The created cards a body names (every `card_id`/`cardId` string in it), for the
     /// endpoints whose checks look across requests.
-    fn book(&self, ep: &str, body: &[u8], extra: Option<&str>) -> CardBook {
+    fn book(&self, ep: &str, parsed: Option<&Value>, extra: Option<&str>) -> CardBook {
         const CROSS: &[&str] = &[
             "card/qrcode/create",
             "card/landingpage/create",
@@ -370,8 +376,8 @@ impl Sandbox {
         if !CROSS.contains(&ep) {
             return CardBook::new();
         }
-        if let Ok(v) = serde_json::from_slice::<Value>(body) {
-            collect_ids(&v, &mut ids);
+        if let Some(v) = parsed {
+            collect_ids(v, &mut ids);
         }
         ids.extend(extra.map(String::from));
         if ids.is_empty() {
@@ -398,8 +404,9 @@ impl Sandbox {
     /// card_ext object with `?card_id=`; signatures are checked with the sandbox's wx_card ticket.
     fn verify_card_ext(&self, req: &Request, rid: &str) -> (u16, Map<String, Value>, usize) {
         let card_id = param(req.query, "card_id");
-        let is_add_card = serde_json::from_slice::<Value>(req.body)
-            .ok()
+        let parsed = body_value(req.body).ok();
+        let is_add_card = parsed
+            .as_ref()
             .is_some_and(|v| v.get("cardList").is_some() || v.get("card_list").is_some());
         let ep = if is_add_card {
             "wx.addCard"
@@ -411,19 +418,10 @@ impl Sandbox {
             jsapi_ticket: None,
             card_id: if is_add_card { None } else { card_id },
         };
-        let (report, doc) = match self.lint(ep, req.body, signing) {
-            Ok(r) => r,
-            Err(e) => return (200, reply::refusal(47001, &e, rid), 0),
-        };
-        let findings = report.findings.len();
-        let mut m = match reply::deciding(&report) {
-            Some((f, errcode)) => reply::refusal(errcode, &reply::hint(f), rid),
-            None => state::ok(),
-        };
-        if findings > 0 {
-            m.insert("cardlint".into(), doc);
+        match self.lint(ep, req.body, parsed.as_ref(), signing) {
+            Ok(report) => self.answer(&report, rid, state::ok),
+            Err(e) => (200, reply::refusal(47001, &e, rid), 0),
         }
-        (200, m, findings)
     }
 
     /// The refusal for a sandbox rule, in the sandbox's language.

@@ -123,20 +123,15 @@ pub fn hint(f: &Finding) -> String {
 }
 
 /// The `cardlint` field: the findings as `check --format json` prints them for one file.
-pub fn findings_doc(path: &str, report: &Report) -> Value {
-    let count = |s: Severity| report.count(s);
+pub fn findings_doc(report: &Report) -> Value {
+    let mut summary = crate::report::Summary {
+        files: 1,
+        ..Default::default()
+    };
+    summary.add_findings(report);
     json!({
         "version": 1,
-        "files": [{
-            "path": path,
-            "endpoint": report.endpoint,
-            "findings": report.findings,
-        }],
-        "summary": {
-            "files": 1,
-            "errors": count(Severity::Error),
-            "warnings": count(Severity::Warning),
-            "infos": count(Severity::Info),
-        }
+        "files": [crate::report::json::File::checked(report)],
+        "summary": summary,
     })
 }

@@ -3,6 +3,7 @@
 //! API would; errors are `Fail` (errcode plus an optional hint), turned into a response by
 //! the caller.
 
+use crate::rules::time::as_int;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -186,7 +187,7 @@ impl State {
             .and_then(|i| i.get("base_info"))
             .cloned()
             .unwrap_or(Value::Null);
-        let quantity = base.pointer("/sku/quantity").and_then(int).unwrap_or(0);
+        let quantity = base.pointer("/sku/quantity").and_then(as_int).unwrap_or(0);
         let flag = |k: &str| base.get(k).and_then(Value::as_bool) == Some(true);
         let id = format!("p{}", self.fresh("card_id", 27));
         let new = Card {
@@ -227,8 +228,12 @@ impl State {
     }
 
     pub fn batchget(&self, body: &Value) -> Answer {
-        let offset = body.get("offset").and_then(int).unwrap_or(0).max(0) as usize;
-        let count = body.get("count").and_then(int).unwrap_or(50).clamp(0, 50) as usize;
+        let offset = body.get("offset").and_then(as_int).unwrap_or(0).max(0) as usize;
+        let count = body
+            .get("count")
+            .and_then(as_int)
+            .unwrap_or(50)
+            .clamp(0, 50) as usize;
         let wanted: Option<Vec<&str>> = body
             .get("status_list")
             .and_then(Value::as_array)
@@ -271,7 +276,7 @@ impl State {
         }
         if let Some(q) = stored
             .pointer(&format!("/{inner}/base_info/sku/quantity"))
-            .and_then(int)
+            .and_then(as_int)
         {
             card.quantity = q;
         }
@@ -281,8 +286,11 @@ impl State {
 
     pub fn modify_stock(&mut self, body: &Value) -> Answer {
         let id = need_str(body, "card_id")?;
-        let up = body.get("increase_stock_value").and_then(int).unwrap_or(0);
-        let down = body.get("reduce_stock_value").and_then(int).unwrap_or(0);
+        let up = body
+            .get("increase_stock_value")
+            .and_then(as_int)
+            .unwrap_or(0);
+        let down = body.get("reduce_stock_value").and_then(as_int).unwrap_or(0);
         let card = self.live_mut(&id)?;
         let quantity = card.quantity + up - down;
         if quantity < 0 {
@@ -341,7 +349,7 @@ impl State {
                 return Err(fail(45009, "max_qrs").with("limit", MAX_QRS));
             }
         }
-        let expire = body.get("expire_seconds").and_then(int);
+        let expire = body.get("expire_seconds").and_then(as_int);
         let ticket = format!("gQ{}", self.fresh("qr", 62));
         self.dirty_qrs.push(ticket.clone());
         self.meta.qrs.insert(
@@ -695,7 +703,7 @@ fn widening(old: &Value, new: &Value) -> Result<(), Fail> {
     if t(new).is_some() && t(new) != t(old) {
         return Err(fail(40100, "date_type_changed"));
     }
-    let get = |v: &Value, k: &str| v.get(k).and_then(int);
+    let get = |v: &Value, k: &str| v.get(k).and_then(as_int);
     let narrower = matches!((get(new, "begin_timestamp"), get(old, "begin_timestamp")), (Some(n), Some(o)) if n > o)
         || matches!((get(new, "end_timestamp"), get(old, "end_timestamp")), (Some(n), Some(o)) if n < o);
     if narrower {
@@ -770,11 +778,6 @@ pub fn str_at(v: &Value, pointer: &str) -> Option<String> {
 
 fn need_str(body: &Value, key: &str) -> Result<String, Fail> {
     str_at(body, &format!("/{key}")).ok_or_else(|| fail(41011, "required").with("field", key))
-}
-
-/// Integers as the server reads them: numbers, or digits in a string.
-fn int(v: &Value) -> Option<i64> {
-    crate::rules::time::as_int(v)
 }
 
 /// Base-36 characters from SHA-1 of the sandbox seed, a counter and a salt: unique within a

@@ -4,9 +4,9 @@
 use crate::{render, Color, Format};
 use cardlint::baseline::{self, Baseline, Entry, Matcher};
 use cardlint::config::{self, Config, Selection};
+use cardlint::messages::{lint_error, CardError};
+use cardlint::registry::say;
 use cardlint::report::{Outcome, Spill};
-use cardlint::rules::docs::{lint_error, CardError};
-use cardlint::rules::registry::say;
 use cardlint::{Lang, LintError, Options, Severity};
 use rayon::prelude::*;
 use std::io::Write;
@@ -214,7 +214,7 @@ pub fn run(args: CheckArgs, cli_lang: Option<Lang>) -> ExitCode {
                 cards.insert(id, def);
             }
             Err(e) => {
-                eprintln!("{}", cardlint::rules::docs::card_error(&e, lang));
+                eprintln!("{}", cardlint::messages::card_error(&e, lang));
                 return ExitCode::from(2);
             }
         }

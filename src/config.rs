@@ -4,7 +4,7 @@
 //! baseline. Unknown keys are errors with a did-you-mean.
 
 use crate::finding::Finding;
-use crate::rules::registry::{self, Lang};
+use crate::registry::{self, Lang};
 use crate::Severity;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::collections::BTreeMap;

@@ -70,7 +70,7 @@ pub fn detect(value: &Value) -> Detected {
     };
     let has = |k: &str| obj.contains_key(k);
     let any = |ks: &[&str]| ks.iter().any(|k| obj.contains_key(*k));
-    const INNER: &[&str] = crate::rules::card::INNER_KEYS;
+    const INNER: &[&str] = crate::model::facts::INNER_KEYS;
     if has("card") && !has("card_id") {
         return One("card/create");
     }

@@ -2,8 +2,8 @@
 //! the answer is printed; the matching itself lives in `cardlint::explain`.
 
 use cardlint::explain::{self, Ask, Response};
+use cardlint::registry::{say, term};
 use cardlint::report::human::{render_report, Style};
-use cardlint::rules::registry::{say, term};
 use cardlint::{Lang, Options};
 use std::io::Read;
 use std::process::ExitCode;
@@ -52,7 +52,7 @@ fn classify(q: &str) -> Query {
         }
         return from_text(&text, None);
     }
-    if cardlint::rules::registry::lookup(trimmed).is_some() {
+    if cardlint::registry::lookup(trimmed).is_some() {
         return Query::Rule(trimmed.to_string());
     }
     Query::Symptom
@@ -62,13 +62,13 @@ pub fn run(args: Args, lang: Lang) -> ExitCode {
     let query = classify(&args.query);
     let (response, inline_request) = match query {
         Query::Rule(r) => {
-            return match cardlint::rules::docs::explain(&r, lang) {
+            return match cardlint::explain::rule::explain(&r, lang) {
                 Some(text) => {
                     crate::print(&text);
                     ExitCode::SUCCESS
                 }
                 None => {
-                    eprintln!("{}", cardlint::rules::docs::unknown_rule(&r, lang));
+                    eprintln!("{}", cardlint::registry::docs::unknown_rule(&r, lang));
                     ExitCode::from(2)
                 }
             }
@@ -93,7 +93,7 @@ pub fn run(args: Args, lang: Lang) -> ExitCode {
                     path: p.display().to_string(),
                     source: e,
                 });
-                eprintln!("{}", cardlint::rules::docs::lint_error(&err, lang));
+                eprintln!("{}", cardlint::messages::lint_error(&err, lang));
                 return ExitCode::from(2);
             }
         },
@@ -109,7 +109,7 @@ pub fn run(args: Args, lang: Lang) -> ExitCode {
             match cardlint::lint_bytes(&options, &path, &bytes) {
                 Ok(r) => Some(r),
                 Err(e) => {
-                    eprintln!("{}", cardlint::rules::docs::lint_error(&e, lang));
+                    eprintln!("{}", cardlint::messages::lint_error(&e, lang));
                     return ExitCode::from(2);
                 }
             }

@@ -1,7 +1,7 @@
 //! What a check reports (`Hit`: where and with which arguments, never text) and what the
 //! library hands out (`Finding`: positions resolved, text looked up in the rule's TOML).
 
-use crate::syntax::ast::Span;
+use crate::model::Span;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]

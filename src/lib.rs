@@ -17,31 +17,36 @@
 //! recovery) -> [`endpoint`] (which request this is) -> [`schema`] (per-endpoint JSON
 //! Schema) -> [`locate`] (pointer to line and column) -> [`Finding`]s, rendered by `report`.
 
-pub mod baseline;
-pub mod config;
+// the layers, bottom up (tests/layers.rs keeps imports pointing down)
 pub mod endpoint;
-pub mod explain;
 pub mod finding;
-pub mod fix;
-#[doc(hidden)]
-pub mod fuzzing;
 pub mod locate;
+pub mod model;
 pub mod redact;
-pub mod report;
+pub mod registry;
 pub mod rules;
 pub mod schema;
-pub mod serve;
 pub mod signature;
 pub mod source;
 pub mod suggest;
 pub mod syntax;
+// above the pipeline (this file): what runs it or renders its results
+pub mod baseline;
+pub mod config;
+pub mod explain;
+pub mod fix;
+#[doc(hidden)]
+pub mod fuzzing;
+pub mod messages;
+pub mod report;
+pub mod serve;
 
 pub use finding::{Finding, Severity};
-pub use rules::registry::Lang;
+pub use model::unix_now;
+pub use registry::Lang;
 pub use source::{InputError, Source};
 
 use finding::{Hit, Related};
-use rules::registry;
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -147,14 +152,6 @@ pub fn lint_bytes(options: &Options, path: &str, bytes: &[u8]) -> Result<Report,
         endpoint,
         findings,
     })
-}
-
-/// Seconds since the Unix epoch by the system clock (0 if it is set before 1970).
-pub fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
 }
 
 /// What the checks need besides the input itself.

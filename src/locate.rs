@@ -2,28 +2,9 @@
 //! Positions are always found by walking the tree, never by searching the text.
 
 use crate::finding::Position;
-use crate::syntax::ast::{Kind, Node, Span};
-
-pub fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
-}
-
-pub fn unescape(segment: &str) -> String {
-    segment.replace("~1", "/").replace("~0", "~")
-}
-
-pub fn pointer_of<S: AsRef<str>>(segments: &[S]) -> String {
-    let mut out = String::new();
-    for s in segments {
-        out.push('/');
-        out.push_str(&escape(s.as_ref()));
-    }
-    out
-}
-
-pub fn segments(pointer: &str) -> impl Iterator<Item = String> + '_ {
-    pointer.split('/').skip(1).map(unescape)
-}
+use crate::model::pointer::{pointer_of, segments};
+use crate::model::Span;
+use crate::syntax::ast::{Kind, Node};
 
 /// What a pointer leads to: the value node, and the key span when reached through an object.
 pub struct Target<'a> {
@@ -68,43 +49,6 @@ pub fn nearest<'a>(root: &'a Node, pointer: &str) -> (Target<'a>, String) {
         },
         String::new(),
     )
-}
-
-/// The pointer of the innermost value whose span contains `offset` (for findings the lexer
-/// makes before the tree exists).
-pub fn pointer_at(root: &Node, offset: usize) -> String {
-    let mut segs: Vec<String> = Vec::new();
-    let mut node = root;
-    'down: loop {
-        match &node.kind {
-            Kind::Object(members) => {
-                for m in members.iter().rev() {
-                    let start = m.key_span.start;
-                    if (start..m.value.span.end.max(m.key_span.end)).contains(&offset) {
-                        segs.push(m.key.clone());
-                        if m.value.span.contains(&offset) {
-                            node = &m.value;
-                            continue 'down;
-                        }
-                        break 'down;
-                    }
-                }
-                break;
-            }
-            Kind::Array(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    if item.span.contains(&offset) {
-                        segs.push(i.to_string());
-                        node = item;
-                        continue 'down;
-                    }
-                }
-                break;
-            }
-            _ => break,
-        }
-    }
-    pointer_of(&segs)
 }
 
 /// Line starts of a text, for byte offset -> (line, column) in code points.

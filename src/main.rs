@@ -175,7 +175,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Rules => {
-            print(&cardlint::rules::docs::list(lang));
+            print(&cardlint::registry::docs::list(lang));
             ExitCode::SUCCESS
         }
         Command::Explain {
@@ -231,7 +231,7 @@ fn main() -> ExitCode {
 /// `cardlint init`: a commented starter config, never over an existing one.
 fn init(lang: Lang) -> ExitCode {
     let path = std::path::Path::new(cardlint::config::FILE_NAME);
-    let t = |k: &str| cardlint::rules::registry::term(lang, k);
+    let t = |k: &str| cardlint::registry::term(lang, k);
     if path.exists() {
         eprintln!("{}", t("init.exists"));
         return ExitCode::from(2);

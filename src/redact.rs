@@ -27,7 +27,7 @@ pub fn is_secret_key(key: &str) -> bool {
 /// Masks the argument values of a finding that sits on a secret field.
 pub fn args(pointer: &str, args: &mut [(&'static str, Arg)]) {
     let last = pointer.rsplit('/').next().unwrap_or("");
-    if !is_secret_key(&crate::locate::unescape(last)) {
+    if !is_secret_key(&crate::model::pointer::unescape(last)) {
         return;
     }
     for (name, arg) in args.iter_mut() {

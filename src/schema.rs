@@ -3,7 +3,10 @@
 
 use crate::finding::Hit;
 use crate::locate;
-use crate::rules::registry::SCHEMA_FILES;
+use crate::model::path::{visit, Path};
+use crate::model::pointer::{display_pointer, escape, field_name, segments};
+use crate::model::value::{json_type, show};
+use crate::registry::SCHEMA_FILES;
 use crate::suggest;
 use crate::syntax::ast::Node;
 use jsonschema::error::ValidationErrorKind;
@@ -27,17 +30,6 @@ pub fn source(endpoint: &str) -> Option<&'static str> {
         .map(|(_, text)| *text)
 }
 
-pub fn endpoints() -> impl Iterator<Item = String> {
-    SCHEMA_FILES
-        .iter()
-        .filter(|(s, _)| *s != "defs")
-        .map(|(s, _)| s.replace("card.", "card/").replace('.', "/"))
-        .map(|s| match s.as_str() {
-            "wx/addCard" => "wx.addCard".to_string(),
-            _ => s,
-        })
-}
-
 /// Every property name any schema declares (for recognising field names in errmsg text).
 pub fn field_names() -> &'static [String] {
     static NAMES: OnceLock<Vec<String>> = OnceLock::new();
@@ -45,7 +37,7 @@ pub fn field_names() -> &'static [String] {
         let mut names = std::collections::BTreeSet::new();
         for (_, text) in SCHEMA_FILES {
             let v: Value = serde_json::from_str(text).unwrap_or(Value::Null);
-            crate::rules::walk(&v, &mut String::new(), &mut |_, node| {
+            visit(&v, &mut Path::default(), &mut |_, node| {
                 if let Some(props) = node.get("properties").and_then(Value::as_object) {
                     names.extend(props.keys().cloned());
                 }
@@ -139,8 +131,8 @@ impl Compiled {
     /// `"bonus": 100.0000` passes JSON Schema (100.0 is an integer there) but the server
     /// answers -1: integer fields must be written without a decimal point.
     fn decimal_integers(&self, value: &Value, root: &Node, text: &str, hits: &mut Vec<Hit>) {
-        let mut path = crate::rules::Path::default();
-        crate::rules::visit(value, &mut path, &mut |path, v| {
+        let mut path = Path::default();
+        visit(value, &mut path, &mut |path, v| {
             let Value::Number(n) = v else { return };
             let whole = n.is_f64() && n.as_f64().is_some_and(|f| f.fract() == 0.0);
             if !whole {
@@ -168,7 +160,7 @@ impl Compiled {
     /// `properties` and the `then` branches of `allOf` dispatch.
     pub fn type_at(&self, pointer: &str) -> Option<&Value> {
         let mut node = self.deref(&self.schema);
-        for seg in locate::segments(pointer) {
+        for seg in segments(pointer) {
             node = self.child(node, &seg)?;
         }
         node.get("type")
@@ -245,7 +237,7 @@ impl Compiled {
             }
             ValidationErrorKind::Required { property } => {
                 let name = property.as_str().unwrap_or_default().to_string();
-                let missing = format!("{pointer}/{}", locate::escape(&name));
+                let missing = format!("{pointer}/{}", escape(&name));
                 let target = locate::find(root, &pointer);
                 let span = match target {
                     Some(t) => t
@@ -266,7 +258,7 @@ impl Compiled {
                     .unwrap_or_default();
                 // a payload with thousands of unknown keys is garbage after the first hundred
                 for key in unexpected.iter().take(100) {
-                    let ptr = format!("{pointer}/{}", locate::escape(key));
+                    let ptr = format!("{pointer}/{}", escape(key));
                     let key_span = locate::find(root, &ptr)
                         .and_then(|t| t.key_span)
                         .unwrap_or_else(|| span(&pointer));
@@ -290,7 +282,7 @@ impl Compiled {
                         h = h.arg("suggestion", s.clone());
                         // rename only when the value suits the field it would become
                         let value = locate::find(root, &ptr).map(|t| t.node.to_value());
-                        let expected = self.type_at(&format!("{pointer}/{}", locate::escape(&s)));
+                        let expected = self.type_at(&format!("{pointer}/{}", escape(&s)));
                         if value.is_some_and(|v| type_fits(expected, &v)) {
                             h = h.fix(span, quote(&s));
                         }
@@ -414,7 +406,7 @@ impl Compiled {
                 // the label goes on the second key
                 let fields = conflict(schema).unwrap_or_default();
                 let last = fields.last().cloned().unwrap_or_default();
-                let ptr = format!("{pointer}/{}", locate::escape(&last));
+                let ptr = format!("{pointer}/{}", escape(&last));
                 let at = locate::find(root, &ptr)
                     .and_then(|t| t.key_span)
                     .unwrap_or_else(|| span(&pointer));
@@ -480,7 +472,7 @@ fn drop_explained_missing(hits: &mut Vec<Hit>) {
                 return None;
             };
             let parent = &h.pointer[..h.pointer.rfind('/')?];
-            Some(format!("{parent}/{}", locate::escape(s)))
+            Some(format!("{parent}/{}", escape(s)))
         })
         .collect();
     hits.retain(|h| !(h.code == "SCHEMA002" && explained.contains(&h.pointer)));
@@ -568,28 +560,6 @@ fn is_integer_text(s: &str) -> bool {
     !t.is_empty() && t.len() <= 19 && t.bytes().all(|b| b.is_ascii_digit())
 }
 
-pub fn json_type(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(n) if n.is_f64() => "number",
-        Value::Number(_) => "integer",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
-
-/// A value as it would be written in JSON, shortened for messages.
-pub fn show(v: &Value) -> String {
-    let s = match v {
-        Value::Object(_) => "{…}".to_string(),
-        Value::Array(_) => "[…]".to_string(),
-        other => other.to_string(),
-    };
-    crate::syntax::lexer::preview(&s, 48)
-}
-
 fn count(v: &Value) -> String {
     v.as_array().map(Vec::len).unwrap_or(0).to_string()
 }
@@ -599,22 +569,5 @@ fn list(items: &[String]) -> String {
         format!("{}, …", items[..12].join(", "))
     } else {
         items.join(", ")
-    }
-}
-
-/// The last object key of a pointer (`/card/cash/base_info/sku/quantity` -> `quantity`).
-pub fn field_name(pointer: &str) -> String {
-    locate::segments(pointer)
-        .filter(|s| s.parse::<usize>().is_err())
-        .last()
-        .unwrap_or_default()
-}
-
-/// A pointer for people: `/` for the root.
-pub fn display_pointer(pointer: &str) -> String {
-    if pointer.is_empty() {
-        "/".to_string()
-    } else {
-        pointer.to_string()
     }
 }

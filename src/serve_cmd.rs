@@ -1,6 +1,6 @@
 //! `cardlint serve`: the card-API sandbox on a local port.
 
-use cardlint::rules::registry::say;
+use cardlint::registry::say;
 use cardlint::serve::{http, Config, Sandbox};
 use cardlint::Lang;
 use std::path::PathBuf;

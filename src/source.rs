@@ -2,7 +2,7 @@
 //! binary and oversized input refused, and `.http` files split into request line and body.
 
 use crate::finding::Hit;
-use crate::syntax::ast::Span;
+use crate::model::Span;
 use std::io::Read;
 
 /// Card payloads are a few KB; a CI folder of templates never holds one this big.

@@ -57,7 +57,7 @@ fn every_endpoint_has_a_schema_and_a_clean_example() {
 #[test]
 fn card_create_has_an_example_per_card_type() {
     let dir = common::root().join("fixtures/endpoints/card.create");
-    for t in cardlint::rules::card::INNER_KEYS {
+    for t in cardlint::model::facts::INNER_KEYS {
         let file = dir.join(format!("valid-{t}.json"));
         let report = common::lint_file(&file, Some("card/create".into()), Lang::En);
         assert!(
@@ -108,15 +108,17 @@ fn schemas_use_only_keywords_with_findings() {
         "$defs",
         "minProperties",
     ];
-    for (stem, text) in cardlint::rules::registry::SCHEMA_FILES {
+    for (stem, text) in cardlint::registry::SCHEMA_FILES {
         let v: serde_json::Value = serde_json::from_str(text).unwrap();
         let mut bad = Vec::new();
-        cardlint::rules::walk(&v, &mut String::new(), &mut |ptr, node| {
+        let mut path = cardlint::model::path::Path::default();
+        cardlint::model::path::visit(&v, &mut path, &mut |path, node| {
             let Some(obj) = node.as_object() else { return };
             // names under `properties` / `$defs` are field names, not keywords
-            if ptr.ends_with("/properties") || ptr.ends_with("/$defs") {
+            if path.ends_with_keys(&["properties"]) || path.ends_with_keys(&["$defs"]) {
                 return;
             }
+            let ptr = path.pointer();
             for k in obj.keys() {
                 if !KNOWN.contains(&k.as_str()) {
                     bad.push(format!("{ptr}/{k}"));

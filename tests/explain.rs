@@ -50,7 +50,7 @@ fn catalogue_is_large_bilingual_and_linked_to_existing_rules() {
         for cause in &c.cause {
             for r in &cause.rules {
                 assert!(
-                    cardlint::rules::registry::get(r).is_some(),
+                    cardlint::registry::get(r).is_some(),
                     "{}: unknown rule {r}",
                     c.errcode
                 );
@@ -61,14 +61,14 @@ fn catalogue_is_large_bilingual_and_linked_to_existing_rules() {
         for cause in &s.cause {
             for r in &cause.rules {
                 assert!(
-                    cardlint::rules::registry::get(r).is_some(),
+                    cardlint::registry::get(r).is_some(),
                     "{}: unknown rule {r}",
                     s.id
                 );
             }
         }
     }
-    for rule in cardlint::rules::registry::all() {
+    for rule in cardlint::registry::all() {
         for e in &rule.errcodes {
             assert!(
                 explain::code(*e).is_some(),

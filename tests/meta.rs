@@ -3,7 +3,7 @@
 
 mod common;
 
-use cardlint::rules::registry;
+use cardlint::registry;
 use std::collections::BTreeSet;
 
 fn rule_files() -> Vec<String> {
@@ -184,7 +184,7 @@ fn emitted_codes_and_tomls_match() {
 #[test]
 fn docs_rules_md_is_current() {
     let path = common::root().join("docs/rules.md");
-    let fresh = cardlint::rules::docs::markdown();
+    let fresh = cardlint::registry::docs::markdown();
     if std::env::var_os("CARDLINT_UPDATE_DOCS").is_some() {
         std::fs::write(&path, &fresh).unwrap();
     }
@@ -193,4 +193,83 @@ fn docs_rules_md_is_current() {
         current == fresh,
         "docs/rules.md is stale: run `CARDLINT_UPDATE_DOCS=1 cargo test --test meta`"
     );
+}
+
+/// What `scripts/new-rule` leaves to write: no TODO in a rule TOML or a fixture, and every
+/// invalid fixture has its reviewed snapshot.
+#[test]
+fn scaffolded_rules_are_filled_in() {
+    let root = common::root();
+    let mut problems = Vec::new();
+    let mut tomls: Vec<_> = std::fs::read_dir(root.join("rules"))
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    tomls.sort();
+    for path in tomls {
+        let file = format!("rules/{}", path.file_name().unwrap().to_string_lossy());
+        let text = std::fs::read_to_string(&path).unwrap();
+        // "[zh] " while inside the [zh] table, so that the two languages are told apart
+        let mut table = String::new();
+        for (i, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+                if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                    table = format!("[{name}] ");
+                }
+            }
+            // the last TODO of a line is followed by what to write
+            let Some(at) = line.rfind("TODO") else {
+                continue;
+            };
+            let key: String = line
+                .trim_start_matches(['#', ' '])
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            let what = if key.is_empty() {
+                format!("line {}", i + 1)
+            } else {
+                format!("{table}{key}")
+            };
+            let hint = line[at + "TODO".len()..]
+                .trim_start_matches([':', ' '])
+                .trim_end_matches(['"', ' ']);
+            if hint.is_empty() {
+                problems.push(format!("{file}: {what} is still TODO"));
+            } else {
+                problems.push(format!("{file}: {what} is still TODO — {hint}"));
+            }
+        }
+    }
+    for dir in common::rule_fixture_dirs() {
+        let code = dir.file_name().unwrap().to_string_lossy().to_string();
+        for prefix in ["valid", "invalid"] {
+            for path in common::files_with_prefix(&dir, prefix) {
+                let name = path.file_name().unwrap().to_string_lossy().to_string();
+                let bytes = std::fs::read(&path).unwrap();
+                if bytes.windows(4).any(|w| w == b"TODO") {
+                    let want = if prefix == "valid" {
+                        "a real request body that lints clean".to_string()
+                    } else {
+                        format!("a real request body that triggers {code}")
+                    };
+                    problems.push(format!(
+                        "fixtures/{code}/{name} still contains TODO — replace it with {want}"
+                    ));
+                }
+                if prefix == "invalid" {
+                    let stem = path.file_stem().unwrap().to_string_lossy().to_string();
+                    let snap = format!("tests/snapshots/rules__{code}__{stem}.snap");
+                    if !root.join(&snap).is_file() {
+                        problems.push(format!(
+                            "fixtures/{code}/{name} has no snapshot {snap}: run cargo test --test rules, then cargo insta review"
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -26,10 +26,7 @@ fn every_seed_item_is_covered_by_existing_rules_or_explain_entries() {
                     "{row}: no explain entry for {key}"
                 );
             } else {
-                assert!(
-                    cardlint::rules::registry::get(e).is_some(),
-                    "{row}: no rule {e}"
-                );
+                assert!(cardlint::registry::get(e).is_some(), "{row}: no rule {e}");
             }
         }
     }

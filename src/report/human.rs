@@ -244,7 +244,7 @@ impl Stream for Human {
                 ("code", e.code.clone()),
                 ("pointer", e.pointer.clone()),
             ];
-            text.push_str(&crate::rules::registry::say(lang, "baseline.stale", &args));
+            text.push_str(&crate::registry::say(lang, "baseline.stale", &args));
             text.push('\n');
         }
         let s = self.summary;

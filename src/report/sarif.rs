@@ -2,7 +2,7 @@
 //! Unicode code points, and fingerprints from rule + pointer so reruns de-duplicate.
 
 use super::{pretty_at, put, Outcome, Spill, Stream};
-use crate::rules::registry::{self, Lang};
+use crate::registry::{self, Lang};
 use serde_json::{json, Value};
 use std::io::{self, Write};
 
@@ -116,9 +116,9 @@ impl Stream for Sarif {
                 json!({
                     "id": r.code,
                     "name": r.name,
-                    "shortDescription": {"text": crate::rules::docs::strip_placeholders(&t.message)},
-                    "fullDescription": {"text": crate::rules::docs::strip_placeholders(&t.why)},
-                    "help": {"text": crate::rules::docs::strip_placeholders(&t.help)},
+                    "shortDescription": {"text": crate::registry::docs::strip_placeholders(&t.message)},
+                    "fullDescription": {"text": crate::registry::docs::strip_placeholders(&t.why)},
+                    "help": {"text": crate::registry::docs::strip_placeholders(&t.help)},
                     "defaultConfiguration": {"level": level(r.severity)},
                     "properties": {"errcodes": r.errcodes, "symptoms": r.symptoms},
                 })

@@ -132,7 +132,7 @@ fn embedded(ctx: &Ctx, out: &mut Out, ptr: &str, card_id: Option<&str>) {
     let mut inner_out = Out::default();
     super::time::check(&inner, &mut inner_out);
     card_ext_object(&inner, &mut inner_out, "", card_id);
-    super::cards::check(&inner, &mut inner_out);
+    super::card_book::check(&inner, &mut inner_out);
     inner_hits.retain(|h| !inner_out.explains(h.code, &h.pointer));
     inner_hits.extend(inner_out.hits);
     for mut h in inner_hits {

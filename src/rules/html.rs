@@ -2,7 +2,7 @@
 //! call whose `cardExt` is an object literal, or a variable that holds one, instead of a string.
 
 use crate::finding::Hit;
-use crate::syntax::ast::Span;
+use crate::model::Span;
 
 pub const EXTENSIONS: &[&str] = &["html", "htm", "js", "mjs", "jsx", "ts", "tsx", "vue"];
 

@@ -2,23 +2,25 @@
 //! Hits (pointer, span and arguments, never text; the text lives in `rules/*.toml`) and may
 //! name schema findings it explains better, which are then dropped.
 
-pub mod card;
-pub mod cards;
-pub mod docs;
+pub mod card_book;
+pub mod card_create;
 pub mod ext;
 pub mod html;
 pub mod ids;
 pub mod qr;
-pub mod registry;
 pub mod time;
 pub mod url;
 
 use crate::finding::Hit;
 use crate::locate;
-use crate::syntax::ast::{Node, Span};
+use crate::model::path::{visit, Path};
+use crate::model::pointer::field_name;
+use crate::model::Span;
+use crate::syntax::ast::Node;
 use serde_json::Value;
 
-pub use cards::{CardBook, CardDef};
+pub use crate::model::pointer::join;
+pub use card_book::{CardBook, CardDef};
 
 /// Everything a check may look at.
 pub struct Ctx<'a> {
@@ -101,7 +103,7 @@ impl<'a> Ctx<'a> {
     pub fn hit(&self, code: &'static str, pointer: &str) -> Hit {
         Hit::new(code, self.span(pointer))
             .at(pointer)
-            .arg("field", crate::schema::field_name(pointer))
+            .arg("field", field_name(pointer))
     }
 
     /// The repair that writes `value` (as JSON) where the value at `pointer` is.
@@ -122,142 +124,21 @@ impl<'a> Ctx<'a> {
     pub fn key_hit(&self, code: &'static str, pointer: &str) -> Hit {
         Hit::new(code, self.key_span(pointer))
             .at(pointer)
-            .arg("field", crate::schema::field_name(pointer))
-    }
-}
-
-pub fn join(pointer: &str, key: &str) -> String {
-    format!("{pointer}/{}", locate::escape(key))
-}
-
-/// One step from a container to a value in it.
-#[derive(Debug, Clone, Copy)]
-pub enum Seg<'v> {
-    Key(&'v str),
-    Index(usize),
-}
-
-impl Seg<'_> {
-    /// Whether the step reads as an array index (a key of digits does too, as in pointers).
-    fn numeric(&self) -> bool {
-        match self {
-            Seg::Key(k) => k.parse::<usize>().is_ok(),
-            Seg::Index(_) => true,
-        }
-    }
-}
-
-/// Where a value sits, as the steps from the root: the walk keeps these instead of pointer
-/// strings, and a pointer is only written out for a value a check reports.
-#[derive(Debug, Default)]
-pub struct Path<'v> {
-    segs: Vec<Seg<'v>>,
-}
-
-impl<'v> Path<'v> {
-    pub fn pointer(&self) -> String {
-        let mut out = String::new();
-        for seg in &self.segs {
-            out.push('/');
-            match seg {
-                Seg::Key(k) => out.push_str(&locate::escape(k)),
-                Seg::Index(i) => out.push_str(&i.to_string()),
-            }
-        }
-        out
-    }
-
-    /// The last object key, skipping array indexes (what `schema::field_name` gives for the
-    /// pointer).
-    pub fn field(&self) -> Option<&'v str> {
-        self.segs.iter().rev().find_map(|s| match s {
-            Seg::Key(k) if !s.numeric() => Some(*k),
-            _ => None,
-        })
-    }
-
-    /// The object key a value sits under, looking through one array index
-    /// (`/base_info/location_id_list/2` -> `location_id_list`).
-    pub fn owning_key(&self) -> Option<&'v str> {
-        let mut segs = self.segs.iter().rev().peekable();
-        if segs.peek().is_some_and(|s| s.numeric()) {
-            segs.next();
-        }
-        match segs.next() {
-            Some(s @ Seg::Key(k)) if !s.numeric() => Some(*k),
-            _ => None,
-        }
-    }
-
-    /// Whether the last steps are these object keys.
-    pub fn ends_with_keys(&self, keys: &[&str]) -> bool {
-        self.segs.len() >= keys.len()
-            && self.segs[self.segs.len() - keys.len()..]
-                .iter()
-                .zip(keys)
-                .all(|(s, k)| matches!(s, Seg::Key(x) if x == k))
-    }
-}
-
-/// Calls `f` for every value in the document with where it sits, parents first.
-pub fn visit<'v>(value: &'v Value, path: &mut Path<'v>, f: &mut impl FnMut(&Path<'v>, &'v Value)) {
-    f(path, value);
-    match value {
-        Value::Object(map) => {
-            for (k, v) in map {
-                path.segs.push(Seg::Key(k));
-                visit(v, path, f);
-                path.segs.pop();
-            }
-        }
-        Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                path.segs.push(Seg::Index(i));
-                visit(v, path, f);
-                path.segs.pop();
-            }
-        }
-        _ => {}
-    }
-}
-
-/// Calls `f` for every value in the document with its pointer (for one-off uses; the
-/// checks use [`visit`], which writes no pointer it does not report).
-pub fn walk<'v>(value: &'v Value, ptr: &mut String, f: &mut dyn FnMut(&str, &'v Value)) {
-    f(ptr, value);
-    match value {
-        Value::Object(map) => {
-            for (k, v) in map {
-                let len = ptr.len();
-                ptr.push('/');
-                ptr.push_str(&locate::escape(k));
-                walk(v, ptr, f);
-                ptr.truncate(len);
-            }
-        }
-        Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                let len = ptr.len();
-                ptr.push('/');
-                ptr.push_str(&i.to_string());
-                walk(v, ptr, f);
-                ptr.truncate(len);
-            }
-        }
-        _ => {}
+            .arg("field", field_name(pointer))
     }
 }
 
 /// The checks that look at every value, in one walk of the document.
 fn each_value(ctx: &Ctx, out: &mut Out) {
     // image hosts are part of the card rules, which need the card type object
-    let card = matches!(ctx.endpoint, "card/create" | "card/update") && card::inner(ctx).is_some();
+    let card =
+        matches!(ctx.endpoint, "card/create" | "card/update") && card_create::inner(ctx).is_some();
     visit(ctx.value, &mut Path::default(), &mut |path, v| {
         time::millis(ctx, out, path, v);
         url::field(ctx, out, path, v);
         ids::value(ctx, out, path, v);
         if card {
-            card::image(ctx, out, path, v);
+            card_create::image(ctx, out, path, v);
         }
     });
 }
@@ -268,11 +149,11 @@ pub fn run(ctx: &Ctx) -> Out {
     each_value(ctx, &mut out);
     time::ranges(ctx, &mut out);
     match ctx.endpoint {
-        "card/create" | "card/update" => card::check(ctx, &mut out),
+        "card/create" | "card/update" => card_create::check(ctx, &mut out),
         "card/qrcode/create" => qr::check(ctx, &mut out),
         "wx.addCard" | "card_ext" => ext::check(ctx, &mut out),
         _ => {}
     }
-    cards::check(ctx, &mut out);
+    card_book::check(ctx, &mut out);
     out
 }

@@ -61,7 +61,7 @@ pub fn check(ctx: &Ctx, out: &mut Out) {
             let p = join(&c, "expire_seconds");
             let seconds = ctx
                 .get(&p)
-                .and_then(super::time::as_int)
+                .and_then(crate::model::value::as_int)
                 .map_or(1800, |s| s.clamp(60, 1800));
             out.push(ctx.key_hit("QR002", &p).arg("seconds", seconds.to_string()));
             out.supersede("SCHEMA003", p);

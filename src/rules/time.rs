@@ -2,6 +2,7 @@
 //! ended. Dates are shown in China time (UTC+8), as the card pages show them.
 
 use super::{join, visit, Ctx, Out, Path};
+use crate::model::value::as_int;
 use serde_json::Value;
 
 /// Keys whose values are Unix timestamps in seconds.
@@ -19,19 +20,6 @@ const TIMESTAMP_KEYS: &[&str] = &[
     "fixed_begintimestamp",
     "timestamp",
 ];
-
-/// An integer, or a string of digits (already reported as a quoted integer elsewhere).
-pub fn as_int(v: &Value) -> Option<i64> {
-    match v {
-        Value::Number(n) => n.as_i64(),
-        Value::String(s)
-            if !s.is_empty() && s.len() < 19 && s.bytes().all(|b| b.is_ascii_digit()) =>
-        {
-            s.parse().ok()
-        }
-        _ => None,
-    }
-}
 
 /// `2026-11-27 18:00` in UTC+8.
 pub fn china_time(ts: i64) -> String {

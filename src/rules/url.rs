@@ -4,7 +4,7 @@
 
 use super::{Ctx, Out, Path};
 use crate::finding::Hit;
-use crate::syntax::ast::Span;
+use crate::model::Span;
 use serde_json::Value;
 
 /// The pieces of an absolute URL, as byte ranges into it.
@@ -123,7 +123,7 @@ pub fn check_page_url(url: &str) -> Vec<Hit> {
 
 fn whitespace(url: &str) -> Option<Hit> {
     let (i, c) = url.char_indices().find(|(_, c)| c.is_whitespace())?;
-    Some(Hit::new("URL006", i..i + c.len_utf8()).arg("char", crate::syntax::lexer::printable(c)))
+    Some(Hit::new("URL006", i..i + c.len_utf8()).arg("char", crate::model::text::printable(c)))
 }
 
 fn is_url_key(key: &str) -> bool {

@@ -22,7 +22,8 @@ mod reply;
 mod state;
 mod store;
 
-use crate::rules::{registry::Lang, CardBook, CardDef, Signing};
+use crate::registry::Lang;
+use crate::rules::{CardBook, CardDef, Signing};
 use crate::{endpoint, lint_bytes, Options};
 use serde_json::{Map, Value};
 use state::{fail, Fail, State};
@@ -228,7 +229,7 @@ impl Sandbox {
         if let Err(refused) = self.authorise(query, rid) {
             return refused;
         }
-        let colors = crate::rules::card::PALETTE
+        let colors = crate::model::facts::PALETTE
             .iter()
             .map(|(name, value)| serde_json::json!({"name": name, "value": value}))
             .collect();
@@ -358,7 +359,7 @@ impl Sandbox {
         };
         let path = format!("/{ep}");
         lint_bytes(&options, &path, body)
-            .map_err(|e| crate::rules::docs::lint_error(&e, self.config.lang))
+            .map_err(|e| crate::messages::lint_error(&e, self.config.lang))
     }
 
     /// The created cards a body names (every `card_id`/`cardId` string in it), for the

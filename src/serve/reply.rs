@@ -56,7 +56,7 @@ fn server_errmsg(errcode: i64) -> String {
 
 /// The refusal for a sandbox rule (`serve.hint.<key>` in rules/terms.toml).
 pub fn refused(f: &super::state::Fail, lang: crate::Lang, rid: &str) -> Map<String, Value> {
-    let hint = crate::rules::registry::say(lang, &format!("serve.hint.{}", f.key), &f.args);
+    let hint = crate::registry::say(lang, &format!("serve.hint.{}", f.key), &f.args);
     refusal(f.errcode, &hint, rid)
 }
 

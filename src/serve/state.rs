@@ -3,7 +3,7 @@
 //! API would; errors are `Fail` (errcode plus an optional hint), turned into a response by
 //! the caller.
 
-use crate::rules::time::as_int;
+use crate::model::value::as_int;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};

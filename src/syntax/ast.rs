@@ -1,9 +1,7 @@
 //! The tree the strict parser builds: every node keeps its byte range in the source text,
 //! and objects keep every member, duplicates included, in source order.
 
-use std::ops::Range;
-
-pub type Span = Range<usize>;
+pub use crate::model::Span;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Kind {
@@ -69,4 +67,41 @@ impl Node {
             }
         }
     }
+}
+
+/// The pointer of the innermost value whose span contains `offset` (for findings the lexer
+/// makes before the tree exists).
+pub fn pointer_at(root: &Node, offset: usize) -> String {
+    let mut segs: Vec<String> = Vec::new();
+    let mut node = root;
+    'down: loop {
+        match &node.kind {
+            Kind::Object(members) => {
+                for m in members.iter().rev() {
+                    let start = m.key_span.start;
+                    if (start..m.value.span.end.max(m.key_span.end)).contains(&offset) {
+                        segs.push(m.key.clone());
+                        if m.value.span.contains(&offset) {
+                            node = &m.value;
+                            continue 'down;
+                        }
+                        break 'down;
+                    }
+                }
+                break;
+            }
+            Kind::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if item.span.contains(&offset) {
+                        segs.push(i.to_string());
+                        node = item;
+                        continue 'down;
+                    }
+                }
+                break;
+            }
+            _ => break,
+        }
+    }
+    crate::model::pointer::pointer_of(&segs)
 }

@@ -164,7 +164,8 @@ impl<'a> Lexer<'a> {
                 _ => {
                     self.pos = after;
                     self.hits.push(
-                        Hit::new("JSON012", start..after).arg("found", printable(c).to_string()),
+                        Hit::new("JSON012", start..after)
+                            .arg("found", crate::model::text::printable(c).to_string()),
                     );
                     continue;
                 }
@@ -389,7 +390,7 @@ impl<'a> Lexer<'a> {
         if let Some(span) = escaped_non_ascii {
             self.hits.push(
                 Hit::new("JSON009", span)
-                    .arg("text", preview(&out, 24))
+                    .arg("text", crate::model::text::preview(&out, 24))
                     .fix(start..p, rewritten),
             );
         }
@@ -530,20 +531,4 @@ fn repair_number(raw: &str) -> serde_json::Number {
     };
     let candidate = if neg { format!("-{body}") } else { body };
     strict_number(&candidate).unwrap_or_else(|| 0.into())
-}
-
-pub fn printable(c: char) -> String {
-    if c.is_control() || c.is_whitespace() {
-        format!("U+{:04X}", c as u32)
-    } else {
-        c.to_string()
-    }
-}
-
-pub fn preview(s: &str, max: usize) -> String {
-    let mut out: String = s.chars().take(max).collect();
-    if s.chars().count() > max {
-        out.push('…');
-    }
-    out
 }

@@ -57,7 +57,7 @@ pub fn parse(text: &str, start: usize, end: usize) -> Result<Parsed, TooDeep> {
     let mut hits = p.lexer.hits;
     if let Some(root) = &root {
         for h in &mut hits {
-            h.pointer = crate::locate::pointer_at(root, h.span.start);
+            h.pointer = super::ast::pointer_at(root, h.span.start);
         }
     }
     hits.append(&mut p.hits);
@@ -104,9 +104,9 @@ fn describe(tok: &Tok) -> String {
         Tok::RBracket => "]".into(),
         Tok::Colon => ":".into(),
         Tok::Comma => ",".into(),
-        Tok::Str(s) => format!("\"{}\"", super::lexer::preview(s, 16)),
+        Tok::Str(s) => format!("\"{}\"", crate::model::text::preview(s, 16)),
         Tok::Num(n) => n.to_string(),
-        Tok::Word(w) => super::lexer::preview(w, 16),
+        Tok::Word(w) => crate::model::text::preview(w, 16),
         Tok::Eof => "EOF".into(),
     }
 }
@@ -151,7 +151,7 @@ impl Parser<'_> {
         for step in &self.path {
             out.push('/');
             match step {
-                Step::Key(k) => out.push_str(&crate::locate::escape(k)),
+                Step::Key(k) => out.push_str(&crate::model::pointer::escape(k)),
                 Step::Index(i) => out.push_str(&i.to_string()),
             }
         }
@@ -255,7 +255,7 @@ impl Parser<'_> {
                     let quoted = serde_json::to_string(&w).unwrap_or_default();
                     self.report(
                         Hit::new("JSON017", span.clone())
-                            .arg("value", super::lexer::preview(&w, 32))
+                            .arg("value", crate::model::text::preview(&w, 32))
                             .fix(span, quoted),
                     );
                     Kind::String(w)
@@ -310,7 +310,7 @@ impl Parser<'_> {
                             let quoted = serde_json::to_string(&w).unwrap_or_default();
                             self.report(
                                 Hit::new("JSON014", t.span.clone())
-                                    .arg("key", super::lexer::preview(&w, 32))
+                                    .arg("key", crate::model::text::preview(&w, 32))
                                     .fix(t.span.clone(), quoted),
                             );
                             w

@@ -2,7 +2,8 @@
 //! `[cards]` in cardlint.toml, a card/create payload or a saved card/get response), the QR
 //! codes, card_ext, landing pages and PayCell calls that name it must agree with it.
 
-use super::{join, time::as_int, Ctx, Out};
+use super::{join, Ctx, Out};
+use crate::model::value::as_int;
 use serde_json::Value;
 use std::collections::BTreeMap;
 

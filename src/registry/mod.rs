@@ -1,6 +1,8 @@
 //! The rule registry: every `rules/*.toml` (embedded at build time), parsed once on first use,
 //! and the message templates rendered per language.
 
+pub mod docs;
+
 use crate::finding::{Arg, Severity};
 use serde::Deserialize;
 use std::collections::BTreeMap;

@@ -1,39 +1,11 @@
 //! card/create and card/update business rules: the type key, date_info per type, colors,
 //! URL cells, stock and deposit mode, locations, sharing, image hosts and permissions.
 
-use super::{join, time::as_int, Ctx, Out};
+use super::{join, Ctx, Out};
+use crate::model::value::as_int;
 use serde_json::{Map, Value};
 
-pub const INNER_KEYS: &[&str] = &[
-    "groupon",
-    "cash",
-    "discount",
-    "gift",
-    "general_coupon",
-    "member_card",
-    "scenic_ticket",
-    "movie_ticket",
-    "boarding_pass",
-    "meeting_ticket",
-];
-
-/// The palette `card/getcolors` returns (name, hex).
-pub const PALETTE: &[(&str, &str)] = &[
-    ("Color010", "#63b359"),
-    ("Color020", "#2c9f67"),
-    ("Color030", "#509fc9"),
-    ("Color040", "#5885cf"),
-    ("Color050", "#9062c0"),
-    ("Color060", "#d09a45"),
-    ("Color070", "#e4b138"),
-    ("Color080", "#ee903c"),
-    ("Color081", "#f08500"),
-    ("Color082", "#a9d92d"),
-    ("Color090", "#dd6549"),
-    ("Color100", "#cc463d"),
-    ("Color101", "#cf3e36"),
-    ("Color102", "#5e6671"),
-];
+use crate::model::facts::{INNER_KEYS, PALETTE};
 
 /// `(pointer of the type object, its key)`: `/card/cash` for create, `/cash` for update.
 pub fn inner(ctx: &Ctx) -> Option<(String, &'static str)> {

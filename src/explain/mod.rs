@@ -2,11 +2,13 @@
 //! meanings, ranked causes with how to confirm and fix each, and the rules that catch them;
 //! next to the request that failed, the findings that explain the code come first.
 
+pub mod rule;
+
 use crate::{Finding, Lang};
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
-const CATALOGUE: &str = include_str!("../errcodes/catalogue.toml");
+const CATALOGUE: &str = include_str!("../../errcodes/catalogue.toml");
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -365,7 +367,7 @@ pub fn for_symptom(s: &Symptom, ask: Ask) -> Explanation {
 
 /// Plain terminal text of an explanation (findings are rendered separately, by miette).
 pub fn render(e: &Explanation, lang: Lang) -> String {
-    let t = |k: &str| crate::rules::registry::term(lang, k);
+    let t = |k: &str| crate::registry::term(lang, k);
     let mut out = String::new();
     match (&e.errcode, &e.symptom) {
         (Some(code), _) => {

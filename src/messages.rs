@@ -1,0 +1,66 @@
+//! The localized text of errors that stop an input from being checked: unreadable, too
+//! large, binary or too deep input, an unknown endpoint, a `--card` that cannot be used.
+
+use crate::registry::{self, Lang};
+use crate::LintError;
+
+pub fn lint_error(e: &LintError, lang: Lang) -> String {
+    use crate::InputError::*;
+    let t = |key: &str, args: Vec<(&'static str, String)>| registry::say(lang, key, &args);
+    match e {
+        LintError::UnknownEndpoint { name, suggestion } => {
+            let mut a = vec![("endpoint", name.clone())];
+            if let Some(s) = suggestion {
+                a.push(("suggestion", s.clone()));
+            }
+            t("error.unknown_endpoint", a)
+        }
+        LintError::Input(Io { path, source }) => t(
+            "error.io",
+            vec![("path", path.clone()), ("reason", source.to_string())],
+        ),
+        LintError::Input(TooLarge { path, limit }) => t(
+            "error.too_large",
+            vec![("path", path.clone()), ("limit", limit.to_string())],
+        ),
+        LintError::Input(Utf16 { path }) => t("error.utf16", vec![("path", path.clone())]),
+        LintError::Input(Binary { path, offset }) => t(
+            "error.binary",
+            vec![("path", path.clone()), ("offset", offset.to_string())],
+        ),
+        LintError::Input(TooDeep {
+            path,
+            depth,
+            line,
+            column,
+        }) => t(
+            "error.too_deep",
+            vec![
+                ("path", path.clone()),
+                ("depth", depth.to_string()),
+                ("line", line.to_string()),
+                ("column", column.to_string()),
+            ],
+        ),
+    }
+}
+
+/// A `--card ID=PATH` that cannot be used.
+#[derive(Debug)]
+pub enum CardError {
+    Spec(String),
+    Io(String, std::io::Error),
+    NotACard(crate::rules::card_book::NotACard),
+}
+
+pub fn card_error(e: &CardError, lang: Lang) -> String {
+    let t = |key: &str, args: Vec<(&'static str, String)>| registry::say(lang, key, &args);
+    match e {
+        CardError::Spec(s) => t("error.card_spec", vec![("spec", s.clone())]),
+        CardError::Io(path, err) => t(
+            "error.io",
+            vec![("path", path.clone()), ("reason", err.to_string())],
+        ),
+        CardError::NotACard(n) => t("error.not_a_card", vec![("path", n.path.clone())]),
+    }
+}

@@ -1,5 +1,6 @@
 //! Embeds every rule TOML and endpoint schema in the binary, so the CLI reads no files at
-//! start-up and a new rule or schema is registered by adding its file.
+//! start-up and a new rule or schema is registered by adding its file; and writes one typed
+//! constant per rule (`code::CARD006`), so a check cannot name a rule that does not exist.
 
 use std::fmt::Write;
 use std::path::Path;
@@ -64,9 +65,113 @@ fn examples(out: &mut String) {
     writeln!(out, "];").unwrap();
 }
 
+/// Placeholder names of a template: `(all, required)`, where the names inside or naming a
+/// `{?name:...}` section are optional. `{{` and `}}` are literal braces.
+fn placeholders(t: &str, all: &mut Vec<String>, required: &mut Vec<String>) {
+    let b = t.as_bytes();
+    let mut depth = 0usize; // depth of `{?...}` sections
+    let mut stack: Vec<bool> = Vec::new(); // per open brace: is it a section?
+    let mut i = 0;
+    while i < b.len() {
+        if b[i..].starts_with(b"{{") || b[i..].starts_with(b"}}") {
+            i += 2;
+            continue;
+        }
+        match b[i] {
+            b'{' => {
+                let rest = &t[i + 1..];
+                let section = rest.starts_with('?');
+                let name: String = rest
+                    .trim_start_matches('?')
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() {
+                    all.push(name.clone());
+                    if !section && depth == 0 {
+                        required.push(name);
+                    }
+                }
+                if section {
+                    depth += 1;
+                }
+                stack.push(section);
+            }
+            b'}' => {
+                if stack.pop() == Some(true) {
+                    depth -= 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+}
+
+/// `pub mod code { pub const CARD006: Code = ...; }`: the rule's index in RULE_FILES and the
+/// placeholders its text uses.
+fn codes(out: &mut String) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let mut files: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    writeln!(
+        out,
+        "/// One constant per rule, generated from rules/*.toml."
+    )
+    .unwrap();
+    writeln!(out, "pub mod code {{").unwrap();
+    writeln!(out, "    use crate::finding::Code;").unwrap();
+    for (index, f) in files.iter().enumerate() {
+        let stem = f.file_stem().unwrap().to_string_lossy().to_string();
+        if stem == "terms" {
+            continue;
+        }
+        let text = std::fs::read_to_string(f).unwrap();
+        let table: toml::Table = text
+            .parse()
+            .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        let code = table
+            .get("code")
+            .and_then(|c| c.as_str())
+            .unwrap_or_else(|| panic!("{}: no code", f.display()))
+            .to_string();
+        assert!(
+            stem.starts_with(&format!("{code}-")),
+            "{}: the file name must start with `{code}-`",
+            f.display()
+        );
+        let (mut all, mut required) = (Vec::new(), Vec::new());
+        for lang in ["zh", "en"] {
+            let Some(t) = table.get(lang).and_then(|t| t.as_table()) else {
+                continue;
+            };
+            for field in ["message", "why", "help", "related"] {
+                if let Some(s) = t.get(field).and_then(|v| v.as_str()) {
+                    placeholders(s, &mut all, &mut required);
+                }
+            }
+        }
+        for v in [&mut all, &mut required] {
+            v.sort();
+            v.dedup();
+        }
+        writeln!(
+            out,
+            "    pub const {code}: Code = Code::new({code:?}, {index}, &{all:?}, &{required:?});"
+        )
+        .unwrap();
+    }
+    writeln!(out, "}}").unwrap();
+}
+
 fn main() {
     let mut out = String::new();
     embed("rules", "toml", &mut out, "RULE_FILES");
+    codes(&mut out);
     embed("schemas", "json", &mut out, "SCHEMA_FILES");
     examples(&mut out);
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("embedded.rs");

@@ -29,9 +29,73 @@ pub enum Arg {
     Term(&'static str),
 }
 
+/// A rule, as a check names it: only the constants build.rs generates from rules/*.toml
+/// (`crate::registry::code::CARD006`) exist, so a misspelt code does not compile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Code {
+    name: &'static str,
+    index: usize,
+    placeholders: &'static [&'static str],
+    required: &'static [&'static str],
+}
+
+impl Code {
+    #[doc(hidden)]
+    pub const fn new(
+        name: &'static str,
+        index: usize,
+        placeholders: &'static [&'static str],
+        required: &'static [&'static str],
+    ) -> Code {
+        Code {
+            name,
+            index,
+            placeholders,
+            required,
+        }
+    }
+
+    /// `CARD006`.
+    pub fn as_str(self) -> &'static str {
+        self.name
+    }
+
+    /// Where the rule's TOML sits among the embedded files.
+    pub fn index(self) -> usize {
+        self.index
+    }
+
+    /// Every placeholder the rule's text uses, in both languages.
+    pub fn placeholders(self) -> &'static [&'static str] {
+        self.placeholders
+    }
+
+    /// The placeholders outside `{?name:...}` sections: a hit must give each of them.
+    pub fn required(self) -> &'static [&'static str] {
+        self.required
+    }
+
+    pub fn uses(self, placeholder: &str) -> bool {
+        self.placeholders.contains(&placeholder)
+    }
+}
+
+/// A finding's code (text, as reports carry it) against a rule constant.
+impl PartialEq<Code> for String {
+    fn eq(&self, other: &Code) -> bool {
+        self == other.name
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
-    pub code: &'static str,
+    pub code: Code,
     pub span: Span,
     pub pointer: String,
     pub args: Vec<(&'static str, Arg)>,
@@ -49,7 +113,7 @@ pub struct Edit {
 }
 
 impl Hit {
-    pub fn new(code: &'static str, span: Span) -> Self {
+    pub fn new(code: Code, span: Span) -> Self {
         Hit {
             code,
             span,
@@ -72,6 +136,16 @@ impl Hit {
     pub fn arg(mut self, name: &'static str, value: impl Into<String>) -> Self {
         self.args.push((name, Arg::Text(value.into())));
         self
+    }
+
+    /// An argument that a builder shared by several rules offers: given only to a rule whose
+    /// text shows it (any other argument a rule does not use fails the tests).
+    pub fn shared_arg(self, name: &'static str, value: impl Into<String>) -> Self {
+        if self.code.uses(name) {
+            self.arg(name, value)
+        } else {
+            self
+        }
     }
 
     pub fn term(mut self, name: &'static str, term: &'static str) -> Self {

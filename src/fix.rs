@@ -2,6 +2,7 @@
 //! everything outside them (indentation, key order, CJK text, line endings) stays as it was.
 
 use crate::finding::{Finding, FixSafety};
+use crate::registry::code;
 use crate::{LintError, Options};
 use std::ops::Range;
 
@@ -104,7 +105,7 @@ pub fn fix_bytes(
     let mut report = lint(bytes)?;
     let mut fixed = 0;
     // text that had invalid UTF-8 cannot be written back byte for byte
-    if report.findings.iter().any(|f| f.code == "JSON011") {
+    if report.findings.iter().any(|f| f.code == code::JSON011) {
         let text = String::from_utf8_lossy(bytes).into_owned();
         return Ok(Fixed {
             text,

@@ -46,6 +46,7 @@ pub use model::unix_now;
 pub use registry::Lang;
 pub use source::{InputError, Source};
 
+use crate::registry::code;
 use finding::{Hit, Related};
 
 #[derive(Debug, Clone, Default)]
@@ -206,7 +207,7 @@ fn analyse(
         (Some(e), _) => endpoint::Detected::One(e),
         (None, Some(Ok(e))) => endpoint::Detected::One(e),
         (None, Some(Err((name, span)))) => {
-            hits.push(Hit::new("EP003", span).arg("endpoint", name));
+            hits.push(Hit::new(code::EP003, span).arg("endpoint", name));
             return Ok((None, hits));
         }
         (None, None) => endpoint::detect(&value),
@@ -233,12 +234,12 @@ fn analyse(
             Some(e)
         }
         endpoint::Detected::Ambiguous(candidates) => {
-            hits.push(Hit::new("EP001", root_mark).arg("candidates", candidates.join(", ")));
+            hits.push(Hit::new(code::EP001, root_mark).arg("candidates", candidates.join(", ")));
             hits.extend(common_hits(&candidates, &value, &root, &source.text));
             None
         }
         endpoint::Detected::Unknown => {
-            hits.push(Hit::new("EP002", root_mark));
+            hits.push(Hit::new(code::EP002, root_mark));
             None
         }
     };
@@ -263,7 +264,7 @@ fn common_hits(
     // keys unknown to every candidate suggest yet another endpoint, not a mistake
     first
         .into_iter()
-        .filter(|h| h.code != "SCHEMA003")
+        .filter(|h| h.code != code::SCHEMA003)
         .filter(|h| {
             per.iter()
                 .all(|o| o.iter().any(|x| x.code == h.code && x.pointer == h.pointer))
@@ -289,7 +290,7 @@ fn resolve(source: &Source, mut hits: Vec<Hit>, lang: Lang) -> Vec<Finding> {
         hits.truncate(MAX_FINDINGS);
         let at = hits.last().map_or(0..0, |h| h.span.clone());
         hits.push(
-            Hit::new("EP004", at)
+            Hit::new(code::EP004, at)
                 .arg("count", more.to_string())
                 .arg("limit", MAX_FINDINGS.to_string()),
         );
@@ -298,8 +299,11 @@ fn resolve(source: &Source, mut hits: Vec<Hit>, lang: Lang) -> Vec<Finding> {
     hits.into_iter()
         .map(|mut hit| {
             redact::args(&hit.pointer.clone(), &mut hit.args);
-            let rule = registry::get(hit.code)
-                .unwrap_or_else(|| panic!("rule {} is emitted but has no TOML", hit.code));
+            #[cfg(debug_assertions)]
+            if let Err(e) = registry::check_args(hit.code, &hit.args) {
+                panic!("{e}"); // tests run unoptimised: a wrong argument fails them
+            }
+            let rule = registry::get(hit.code);
             let text = rule.text(lang);
             let pos = index.position(&hit.span);
             let related = hit

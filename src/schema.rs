@@ -6,6 +6,7 @@ use crate::locate;
 use crate::model::path::{visit, Path};
 use crate::model::pointer::{display_pointer, escape, field_name, segments};
 use crate::model::value::{json_type, show};
+use crate::registry::code;
 use crate::registry::SCHEMA_FILES;
 use crate::suggest;
 use crate::syntax::ast::Node;
@@ -144,7 +145,7 @@ impl Compiled {
             }
             if let Some(t) = locate::find(root, ptr) {
                 let f = n.as_f64().unwrap_or(0.0);
-                let mut h = Hit::new("TYPE005", t.node.span.clone())
+                let mut h = Hit::new(code::TYPE005, t.node.span.clone())
                     .arg("field", field_name(ptr))
                     .arg("value", text.get(t.node.span.clone()).unwrap_or_default())
                     .at(ptr);
@@ -224,9 +225,9 @@ impl Compiled {
                 h.span = span(&pointer);
                 // the repair is the value written as the type it should have been
                 let replacement = match h.code {
-                    "TYPE001" => arg_text(&h, "number"),
-                    "TYPE002" => arg_text(&h, "quoted"),
-                    "TYPE003" => arg_text(&h, "bool"),
+                    code::TYPE001 => arg_text(&h, "number"),
+                    code::TYPE002 => arg_text(&h, "quoted"),
+                    code::TYPE003 => arg_text(&h, "bool"),
                     _ => None,
                 };
                 if let Some(r) = replacement {
@@ -245,7 +246,7 @@ impl Compiled {
                         .unwrap_or(t.node.span.start..t.node.span.start + 1),
                     None => 0..0,
                 };
-                Hit::new("SCHEMA002", span)
+                Hit::new(code::SCHEMA002, span)
                     .arg("field", name)
                     .arg("parent", display_pointer(&pointer))
                     .at(missing)
@@ -265,7 +266,7 @@ impl Compiled {
                     let trimmed = key.trim();
                     if trimmed != key && allowed.contains(&trimmed) {
                         hits.push(
-                            Hit::new("SCHEMA015", key_span.clone())
+                            Hit::new(code::SCHEMA015, key_span.clone())
                                 .arg("field", format!("{key:?}"))
                                 .arg("suggestion", trimmed)
                                 .fix(key_span, quote(trimmed))
@@ -273,7 +274,7 @@ impl Compiled {
                         );
                         continue;
                     }
-                    let mut h = Hit::new("SCHEMA003", key_span)
+                    let mut h = Hit::new(code::SCHEMA003, key_span)
                         .arg("field", key.clone())
                         .arg("parent", display_pointer(&pointer))
                         .at(ptr.clone());
@@ -296,7 +297,7 @@ impl Compiled {
                     .as_array()
                     .map(|a| a.iter().map(show).collect())
                     .unwrap_or_default();
-                let mut h = Hit::new("SCHEMA004", span(&pointer))
+                let mut h = Hit::new(code::SCHEMA004, span(&pointer))
                     .arg("field", field.clone())
                     .arg("value", show(instance))
                     .arg("allowed", list(&opts))
@@ -313,7 +314,7 @@ impl Compiled {
                 {
                     let at = span(&pointer);
                     hits.push(
-                        Hit::new("TYPE007", at.clone())
+                        Hit::new(code::TYPE007, at.clone())
                             .arg("field", field.clone())
                             .arg("value", show(instance))
                             .arg("suggestion", squeezed.clone())
@@ -324,7 +325,7 @@ impl Compiled {
                 }
                 if instance.is_number() && opts.iter().all(|o| o.starts_with('"')) {
                     hits.push(
-                        Hit::new("TYPE006", span(&pointer))
+                        Hit::new(code::TYPE006, span(&pointer))
                             .arg("field", field.clone())
                             .arg("value", show(instance))
                             .arg("allowed", list(&opts))
@@ -341,7 +342,7 @@ impl Compiled {
                 let bytes = instance.as_str().map(str::len).unwrap_or_default();
                 let chars = instance.as_str().map(|s| s.chars().count()).unwrap_or(0);
                 let limit: u64 = message.parse().unwrap_or(0);
-                Hit::new("SCHEMA005", span(&pointer))
+                Hit::new(code::SCHEMA005, span(&pointer))
                     .arg("field", field.clone())
                     .arg("bytes", bytes.to_string())
                     .arg("chars", chars.to_string())
@@ -351,13 +352,13 @@ impl Compiled {
             }
             ValidationErrorKind::MaxLength { limit } => {
                 let chars = instance.as_str().map(|s| s.chars().count()).unwrap_or(0);
-                Hit::new("SCHEMA006", span(&pointer))
+                Hit::new(code::SCHEMA006, span(&pointer))
                     .arg("field", field.clone())
                     .arg("chars", chars.to_string())
                     .arg("limit", limit.to_string())
                     .at(&pointer)
             }
-            ValidationErrorKind::MinLength { .. } => Hit::new("SCHEMA008", span(&pointer))
+            ValidationErrorKind::MinLength { .. } => Hit::new(code::SCHEMA008, span(&pointer))
                 .arg("field", field.clone())
                 .at(&pointer),
             ValidationErrorKind::Minimum { .. }
@@ -366,7 +367,7 @@ impl Compiled {
             | ValidationErrorKind::ExclusiveMaximum { .. } => {
                 let parent = self.keyword_parent(err);
                 let get = |k: &str| parent.and_then(|p| p.get(k)).map(show);
-                let mut h = Hit::new("SCHEMA007", span(&pointer))
+                let mut h = Hit::new(code::SCHEMA007, span(&pointer))
                     .arg("field", field.clone())
                     .arg("value", show(instance))
                     .at(&pointer);
@@ -378,25 +379,25 @@ impl Compiled {
                 }
                 h
             }
-            ValidationErrorKind::MaxItems { limit } => Hit::new("SCHEMA009", span(&pointer))
+            ValidationErrorKind::MaxItems { limit } => Hit::new(code::SCHEMA009, span(&pointer))
                 .arg("field", field.clone())
                 .arg("count", count(instance))
                 .arg("limit", limit.to_string())
                 .at(&pointer),
-            ValidationErrorKind::MinItems { limit } => Hit::new("SCHEMA010", span(&pointer))
+            ValidationErrorKind::MinItems { limit } => Hit::new(code::SCHEMA010, span(&pointer))
                 .arg("field", field.clone())
                 .arg("count", count(instance))
                 .arg("limit", limit.to_string())
                 .at(&pointer),
-            ValidationErrorKind::UniqueItems => Hit::new("SCHEMA011", span(&pointer))
+            ValidationErrorKind::UniqueItems => Hit::new(code::SCHEMA011, span(&pointer))
                 .arg("field", field.clone())
                 .at(&pointer),
             ValidationErrorKind::Pattern { .. } if instance.as_str() == Some("") => {
-                Hit::new("SCHEMA008", span(&pointer))
+                Hit::new(code::SCHEMA008, span(&pointer))
                     .arg("field", field.clone())
                     .at(&pointer)
             }
-            ValidationErrorKind::Pattern { pattern } => Hit::new("SCHEMA012", span(&pointer))
+            ValidationErrorKind::Pattern { pattern } => Hit::new(code::SCHEMA012, span(&pointer))
                 .arg("field", field.clone())
                 .arg("value", show(instance))
                 .arg("pattern", pattern.clone())
@@ -410,12 +411,12 @@ impl Compiled {
                 let at = locate::find(root, &ptr)
                     .and_then(|t| t.key_span)
                     .unwrap_or_else(|| span(&pointer));
-                Hit::new("SCHEMA013", at)
+                Hit::new(code::SCHEMA013, at)
                     .arg("fields", fields.join(", "))
                     .arg("parent", display_pointer(&pointer))
                     .at(ptr)
             }
-            ValidationErrorKind::MinProperties { .. } => Hit::new("SCHEMA014", span(&pointer))
+            ValidationErrorKind::MinProperties { .. } => Hit::new(code::SCHEMA014, span(&pointer))
                 .arg(
                     "field",
                     if field.is_empty() {
@@ -465,7 +466,7 @@ fn arg_text(h: &Hit, name: &str) -> Option<String> {
 fn drop_explained_missing(hits: &mut Vec<Hit>) {
     let explained: Vec<String> = hits
         .iter()
-        .filter(|h| h.code == "SCHEMA003")
+        .filter(|h| h.code == code::SCHEMA003)
         .filter_map(|h| {
             let suggestion = h.args.iter().find(|(n, _)| *n == "suggestion")?;
             let crate::finding::Arg::Text(s) = &suggestion.1 else {
@@ -475,7 +476,7 @@ fn drop_explained_missing(hits: &mut Vec<Hit>) {
             Some(format!("{parent}/{}", escape(s)))
         })
         .collect();
-    hits.retain(|h| !(h.code == "SCHEMA002" && explained.contains(&h.pointer)));
+    hits.retain(|h| !(h.code == code::SCHEMA002 && explained.contains(&h.pointer)));
 }
 
 /// The field names of a `{"required": [..]}` schema used under `not`.
@@ -513,23 +514,23 @@ fn type_hit(expected: &Value, instance: &Value, field: &str) -> Hit {
     let mk = |code| {
         Hit::new(code, 0..0)
             .arg("field", field)
-            .arg("value", show(instance))
+            .shared_arg("value", show(instance))
     };
     match instance {
-        Value::Null => mk("TYPE004").term("expected", first),
+        Value::Null => mk(code::TYPE004).term("expected", first),
         Value::String(s) if (wants("integer") || wants("number")) && is_integer_text(s) => {
-            mk("TYPE001").arg("number", s.trim())
+            mk(code::TYPE001).arg("number", s.trim())
         }
         Value::String(s)
             if wants("boolean")
                 && matches!(s.trim().to_ascii_lowercase().as_str(), "true" | "false") =>
         {
-            mk("TYPE003").arg("bool", s.trim().to_ascii_lowercase())
+            mk(code::TYPE003).arg("bool", s.trim().to_ascii_lowercase())
         }
         Value::Number(n)
             if wants("boolean") && (n.as_u64() == Some(0) || n.as_u64() == Some(1)) =>
         {
-            mk("TYPE003").arg(
+            mk(code::TYPE003).arg(
                 "bool",
                 if n.as_u64() == Some(1) {
                     "true"
@@ -538,17 +539,17 @@ fn type_hit(expected: &Value, instance: &Value, field: &str) -> Hit {
                 },
             )
         }
-        Value::Number(n) if wants("string") => mk("TYPE002").arg("quoted", format!("\"{n}\"")),
+        Value::Number(n) if wants("string") => mk(code::TYPE002).arg("quoted", format!("\"{n}\"")),
         Value::Number(n) if wants("integer") && n.is_f64() => {
             let f = n.as_f64().unwrap_or(0.0);
-            let h = mk("TYPE005");
+            let h = mk(code::TYPE005);
             if f.fract() == 0.0 && f.abs() < 9.0e15 {
                 h.arg("integer", format!("{}", f as i64))
             } else {
                 h
             }
         }
-        _ => mk("SCHEMA001")
+        _ => mk(code::SCHEMA001)
             .term("expected", first)
             .term("actual", json_type(instance)),
     }

@@ -3,6 +3,7 @@
 
 use crate::finding::Hit;
 use crate::model::Span;
+use crate::registry::code;
 use std::io::Read;
 
 /// Card payloads are a few KB; a CI folder of templates never holds one this big.
@@ -98,7 +99,7 @@ impl Source {
         let text = decode(bytes, &mut hits);
         let mut body = 0..text.len();
         if text.starts_with('\u{feff}') {
-            hits.push(Hit::new("JSON010", 0..3).fix(0..3, ""));
+            hits.push(Hit::new(code::JSON010, 0..3).fix(0..3, ""));
             body.start = 3;
         }
         let mut src = Source {
@@ -183,7 +184,7 @@ fn decode(bytes: &[u8], hits: &mut Vec<Hit>) -> String {
                     if hits.len() < 20 {
                         let hex: Vec<String> =
                             bad.iter().take(12).map(|b| format!("{b:02X}")).collect();
-                        hits.push(Hit::new("JSON011", at..end).arg("bytes", hex.join(" ")));
+                        hits.push(Hit::new(code::JSON011, at..end).arg("bytes", hex.join(" ")));
                     }
                 }
             };

@@ -50,7 +50,7 @@ fn catalogue_is_large_bilingual_and_linked_to_existing_rules() {
         for cause in &c.cause {
             for r in &cause.rules {
                 assert!(
-                    cardlint::registry::get(r).is_some(),
+                    cardlint::registry::lookup(r).is_some(),
                     "{}: unknown rule {r}",
                     c.errcode
                 );
@@ -61,7 +61,7 @@ fn catalogue_is_large_bilingual_and_linked_to_existing_rules() {
         for cause in &s.cause {
             for r in &cause.rules {
                 assert!(
-                    cardlint::registry::get(r).is_some(),
+                    cardlint::registry::lookup(r).is_some(),
                     "{}: unknown rule {r}",
                     s.id
                 );

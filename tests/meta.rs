@@ -153,34 +153,6 @@ fn every_rule_has_valid_and_invalid_fixtures() {
     }
 }
 
-/// Rule codes written as string literals in src/: each must have a TOML, and each TOML must
-/// be emitted somewhere (no dead rules).
-#[test]
-fn emitted_codes_and_tomls_match() {
-    let re =
-        regex::Regex::new(r#""((?:JSON|SCHEMA|TYPE|EP|CARD|QR|EXT|CODE|URL|MEM)\d{3})""#).unwrap();
-    let mut used = BTreeSet::new();
-    let mut stack = vec![common::root().join("src")];
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(dir).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "rs") {
-                let text = std::fs::read_to_string(&p).unwrap();
-                for c in re.captures_iter(&text) {
-                    used.insert(c[1].to_string());
-                }
-            }
-        }
-    }
-    let known: BTreeSet<String> = registry::all().iter().map(|r| r.code.clone()).collect();
-    let missing: Vec<_> = used.difference(&known).collect();
-    let dead: Vec<_> = known.difference(&used).collect();
-    assert!(missing.is_empty(), "emitted without a TOML: {missing:?}");
-    assert!(dead.is_empty(), "TOML never emitted: {dead:?}");
-}
-
 #[test]
 fn docs_rules_md_is_current() {
     let path = common::root().join("docs/rules.md");

@@ -3,7 +3,7 @@
 
 pub mod docs;
 
-use crate::finding::{Arg, Severity};
+use crate::finding::{Arg, Code, Severity};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -149,13 +149,35 @@ pub fn all() -> &'static [Rule] {
     })
 }
 
-/// The rule with this code; file names start with it (`JSON001-trailing-comma`).
-pub fn get(code: &str) -> Option<&'static Rule> {
-    let i = RULE_FILES.iter().position(|(stem, _)| {
-        stem.strip_prefix(code)
-            .is_some_and(|rest| rest.starts_with('-'))
-    })?;
-    Some(rule_at(i))
+/// The rule of a code (build.rs checked at compile time that its TOML exists).
+pub fn get(code: Code) -> &'static Rule {
+    rule_at(code.index())
+}
+
+/// Whether a hit's arguments fit its rule's text: every required placeholder given, and no
+/// argument the text (or a term passed as an argument) never uses.
+pub fn check_args(code: Code, args: &[(&str, Arg)]) -> Result<(), String> {
+    let mut allowed: Vec<String> = code.placeholders().iter().map(|s| s.to_string()).collect();
+    for (_, a) in args {
+        if let Arg::Term(t) = a {
+            for lang in [Lang::Zh, Lang::En] {
+                allowed.extend(placeholders(&term(lang, t)));
+            }
+        }
+    }
+    if let Some(missing) = code
+        .required()
+        .iter()
+        .find(|p| !args.iter().any(|(n, _)| n == *p))
+    {
+        return Err(format!("{code}: no argument for {{{missing}}}"));
+    }
+    if let Some((extra, _)) = args.iter().find(|(n, _)| !allowed.iter().any(|a| a == n)) {
+        return Err(format!(
+            "{code}: argument `{extra}` is used by no text of the rule"
+        ));
+    }
+    Ok(())
 }
 
 /// Finds a rule by code (any case) or by name.

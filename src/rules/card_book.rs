@@ -4,6 +4,7 @@
 
 use super::{join, Ctx, Out};
 use crate::model::value::as_int;
+use crate::registry::code;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -122,7 +123,7 @@ pub fn check(ctx: &Ctx, out: &mut Out) {
             } else {
                 "mode.non_custom"
             };
-            out.push(named(ctx.hit("CODE001", &code_p).term("mode", mode)));
+            out.push(named(ctx.hit(code::CODE001, &code_p).term("mode", mode)));
         }
         if !has("code") && card.wants_code() {
             let at = if p.is_empty() {
@@ -130,11 +131,11 @@ pub fn check(ctx: &Ctx, out: &mut Out) {
             } else {
                 join(&p, "card_id")
             };
-            out.push(named(ctx.key_hit("CODE002", &at).at(code_p.clone())));
+            out.push(named(ctx.key_hit(code::CODE002, &at).at(code_p.clone())));
         }
         let openid_p = join(&p, "openid");
         if has("openid") && !card.bind_openid {
-            out.push(named(ctx.hit("CODE003", &openid_p)));
+            out.push(named(ctx.hit(code::CODE003, &openid_p)));
         }
         if !has("openid") && card.bind_openid {
             let at = if p.is_empty() {
@@ -142,10 +143,10 @@ pub fn check(ctx: &Ctx, out: &mut Out) {
             } else {
                 join(&p, "card_id")
             };
-            out.push(named(ctx.key_hit("CODE004", &at).at(openid_p)));
+            out.push(named(ctx.key_hit(code::CODE004, &at).at(openid_p)));
         }
         if card.quantity == Some(0) && !card.deposit {
-            out.push(named(ctx.hit("CODE005", &join(&p, "card_id"))));
+            out.push(named(ctx.hit(code::CODE005, &join(&p, "card_id"))));
         }
     }
     let card_id = ctx.get("/card_id").and_then(Value::as_str);
@@ -160,10 +161,10 @@ pub fn check(ctx: &Ctx, out: &mut Out) {
         "card/paycell/set"
             if ctx.get("/is_open").and_then(Value::as_bool) == Some(true) && card.center_cell =>
         {
-            out.push(named(ctx.hit("CARD023", "/is_open")));
+            out.push(named(ctx.hit(code::CARD023, "/is_open")));
         }
         "card/mpnews/gethtml" if card.wants_code() => {
-            out.push(named(ctx.hit("CODE006", "/card_id")));
+            out.push(named(ctx.hit(code::CODE006, "/card_id")));
         }
         _ => {}
     }
@@ -176,7 +177,7 @@ pub fn check(ctx: &Ctx, out: &mut Out) {
                     .filter(|c| c.wants_code())
                 {
                     out.push(
-                        ctx.hit("CODE006", &format!("/card_list/{i}/card_id"))
+                        ctx.hit(code::CODE006, &format!("/card_list/{i}/card_id"))
                             .arg("card_id", id.unwrap_or_default())
                             .arg("card_file", c.path.clone()),
                     );

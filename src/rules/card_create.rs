@@ -3,6 +3,7 @@
 
 use super::{join, Ctx, Out};
 use crate::model::value::as_int;
+use crate::registry::code;
 use serde_json::{Map, Value};
 
 use crate::model::facts::{INNER_KEYS, PALETTE};
@@ -44,11 +45,11 @@ pub fn check(ctx: &Ctx, out: &mut Out) {
         permissions(ctx, out, &base_p, base);
         for legacy in ["sub_title", "url_name_type"] {
             if base.contains_key(legacy) {
-                out.push(ctx.key_hit("CARD024", &join(&base_p, legacy)));
+                out.push(ctx.key_hit(code::CARD024, &join(&base_p, legacy)));
             }
         }
         if ctx.endpoint == "card/update" && base.contains_key("brand_name") {
-            out.push(ctx.key_hit("CARD022", &join(&base_p, "brand_name")));
+            out.push(ctx.key_hit(code::CARD022, &join(&base_p, "brand_name")));
         }
     }
     if key == "member_card" {
@@ -56,7 +57,7 @@ pub fn check(ctx: &Ctx, out: &mut Out) {
             .get(&join(&inner_p, "supply_balance"))
             .and_then(Value::as_bool)
         {
-            out.push(ctx.key_hit("CARD020", &join(&inner_p, "supply_balance")));
+            out.push(ctx.key_hit(code::CARD020, &join(&inner_p, "supply_balance")));
         }
     }
     share_friends(ctx, out, &join(&inner_p, "advanced_info"));
@@ -79,15 +80,15 @@ fn card_type_matches(ctx: &Ctx, out: &mut Out) {
         .filter(|k| card.contains_key(**k) && **k != expected)
     {
         out.push(
-            ctx.key_hit("CARD001", &join("/card", k))
+            ctx.key_hit(code::CARD001, &join("/card", k))
                 .arg("card_type", t)
                 .arg("expected", expected.clone())
                 .arg("found", *k),
         );
         // the fields the wrong type object lacks follow from the wrong key, not on their own
-        out.supersede("SCHEMA002", join("/card", &expected));
-        out.supersede("SCHEMA002", format!("{}/*", join("/card", k)));
-        out.supersede("SCHEMA003", format!("{}/*", join("/card", k)));
+        out.supersede(code::SCHEMA002, join("/card", &expected));
+        out.supersede(code::SCHEMA002, format!("{}/*", join("/card", k)));
+        out.supersede(code::SCHEMA003, format!("{}/*", join("/card", k)));
     }
 }
 
@@ -109,7 +110,7 @@ fn date_info(ctx: &Ctx, out: &mut Out, base_p: &str, base: &Map<String, Value>, 
     if matches!(t, Some(Value::Number(_))) {
         let tp = join(&p, "type");
         let hit = ctx
-            .hit("CARD005", &tp)
+            .hit(code::CARD005, &tp)
             .arg("value", t.map(Value::to_string).unwrap_or_default())
             .arg("name", name);
         out.push(ctx.replace_value(hit, &tp, &Value::from(name)));
@@ -134,7 +135,7 @@ fn date_info(ctx: &Ctx, out: &mut Out, base_p: &str, base: &Map<String, Value>, 
     if ctx.endpoint == "card/create" {
         for f in needed.iter().filter(|f| !di.contains_key(**f)) {
             out.push(
-                ctx.key_hit("CARD002", &p)
+                ctx.key_hit(code::CARD002, &p)
                     .at(join(&p, f))
                     .arg("field", *f)
                     .arg("type", name),
@@ -142,10 +143,10 @@ fn date_info(ctx: &Ctx, out: &mut Out, base_p: &str, base: &Map<String, Value>, 
         }
     }
     for f in foreign.iter().filter(|f| di.contains_key(**f)) {
-        out.push(ctx.key_hit("CARD003", &join(&p, f)).arg("type", name));
+        out.push(ctx.key_hit(code::CARD003, &join(&p, f)).arg("type", name));
     }
     if name == "DATE_TYPE_PERMANENT" && key != "member_card" {
-        out.push(ctx.hit("CARD004", &join(&p, "type")).arg("card", key));
+        out.push(ctx.hit(code::CARD004, &join(&p, "type")).arg("card", key));
     }
 }
 
@@ -169,12 +170,12 @@ fn color(ctx: &Ctx, out: &mut Out, base_p: &str, base: &Map<String, Value>) {
         .unwrap_or(PALETTE[0]);
     let p = join(base_p, "color");
     let hit = ctx
-        .hit("CARD009", &p)
+        .hit(code::CARD009, &p)
         .arg("value", c)
         .arg("suggestion", name)
         .arg("hex", hex);
     out.push(ctx.replace_value(hit, &p, &Value::from(name)));
-    out.supersede("SCHEMA004", p);
+    out.supersede(code::SCHEMA004, p);
 }
 
 fn parse_hex(s: &str) -> Option<[u8; 3]> {
@@ -207,7 +208,7 @@ fn url_cells(ctx: &Ctx, out: &mut Out, base_p: &str, base: &Map<String, Value>) 
                 .filter(|n| !n.is_empty() && base.contains_key(n.as_str()))
             {
                 out.push(
-                    ctx.key_hit("CARD010", &join(base_p, n))
+                    ctx.key_hit(code::CARD010, &join(base_p, n))
                         .arg("url", url.clone())
                         .arg("app", app.clone()),
                 );
@@ -215,7 +216,7 @@ fn url_cells(ctx: &Ctx, out: &mut Out, base_p: &str, base: &Map<String, Value>) 
         }
         if base.contains_key(&url) {
             out.push(
-                ctx.key_hit("CARD011", &join(base_p, &url))
+                ctx.key_hit(code::CARD011, &join(base_p, &url))
                     .arg("app", app.clone())
                     .arg("pass", format!("{cell}_app_brand_pass")),
             );
@@ -232,10 +233,10 @@ fn stock(ctx: &Ctx, out: &mut Out, base_p: &str, base: &Map<String, Value>) {
     let quantity = ctx.get(&qp).and_then(as_int);
     if deposit {
         if !custom {
-            out.push(ctx.hit("CARD014", &join(base_p, "get_custom_code_mode")));
+            out.push(ctx.hit(code::CARD014, &join(base_p, "get_custom_code_mode")));
         }
         if let Some(q) = quantity.filter(|q| *q != 0) {
-            out.push(ctx.hit("CARD015", &qp).arg("value", q.to_string()));
+            out.push(ctx.hit(code::CARD015, &qp).arg("value", q.to_string()));
         }
         return;
     }
@@ -243,9 +244,9 @@ fn stock(ctx: &Ctx, out: &mut Out, base_p: &str, base: &Map<String, Value>) {
         return;
     }
     match quantity {
-        Some(0) => out.push(ctx.hit("CARD012", &qp)),
+        Some(0) => out.push(ctx.hit(code::CARD012, &qp)),
         Some(q) if (1..10).contains(&q) => {
-            out.push(ctx.hit("CARD013", &qp).arg("value", q.to_string()))
+            out.push(ctx.hit(code::CARD013, &qp).arg("value", q.to_string()))
         }
         _ => {}
     }
@@ -253,7 +254,7 @@ fn stock(ctx: &Ctx, out: &mut Out, base_p: &str, base: &Map<String, Value>) {
     if let (Some(limit), Some(q)) = (ctx.get(&limit_p).and_then(as_int), quantity) {
         if q > 0 && limit > q {
             out.push(
-                ctx.hit("CARD016", &limit_p)
+                ctx.hit(code::CARD016, &limit_p)
                     .arg("value", limit.to_string())
                     .arg("quantity", q.to_string()),
             );
@@ -269,7 +270,7 @@ fn locations(ctx: &Ctx, out: &mut Out, base_p: &str, base: &Map<String, Value>) 
     for (i, v) in list.iter().enumerate() {
         if let Some(id) = as_int(v).filter(|id| [123, 12321, 345345].contains(id)) {
             out.push(
-                ctx.hit("CARD017", &format!("{base_p}/location_id_list/{i}"))
+                ctx.hit(code::CARD017, &format!("{base_p}/location_id_list/{i}"))
                     .arg("value", id.to_string()),
             );
         }
@@ -279,7 +280,7 @@ fn locations(ctx: &Ctx, out: &mut Out, base_p: &str, base: &Map<String, Value>) 
 /// CARD021: custom codes need the 自定义SN permission (43009).
 fn permissions(ctx: &Ctx, out: &mut Out, base_p: &str, base: &Map<String, Value>) {
     if base.get("use_custom_code").and_then(Value::as_bool) == Some(true) {
-        out.push(ctx.key_hit("CARD021", &join(base_p, "use_custom_code")));
+        out.push(ctx.key_hit(code::CARD021, &join(base_p, "use_custom_code")));
     }
 }
 
@@ -299,7 +300,7 @@ fn share_friends(ctx: &Ctx, out: &mut Out, adv_p: &str) {
     for (ok, missing) in [(abstract_ok, "abstract"), (images_ok, "text_image_list")] {
         if !ok {
             out.push(
-                ctx.key_hit("CARD018", &join(adv_p, "share_friends"))
+                ctx.key_hit(code::CARD018, &join(adv_p, "share_friends"))
                     .at(join(adv_p, missing))
                     .arg("missing", missing),
             );
@@ -331,6 +332,6 @@ pub fn image(ctx: &Ctx, out: &mut Out, path: &super::Path, v: &Value) {
     };
     let cdn = host == "mmbiz.qpic.cn" || host == "mmbiz.qlogo.cn" || host.ends_with(".qpic.cn");
     if !cdn && !url.trim().is_empty() {
-        out.push(ctx.hit("CARD019", &path.pointer()).arg("host", host));
+        out.push(ctx.hit(code::CARD019, &path.pointer()).arg("host", host));
     }
 }

@@ -4,6 +4,7 @@
 
 use super::{join, Ctx, Out, Signing};
 use crate::finding::Hit;
+use crate::registry::code;
 use crate::signature::{self, CardExtInput, Cause, Known};
 use crate::syntax::ast::{Kind, Span};
 use serde_json::Value;
@@ -51,10 +52,10 @@ fn add_card(ctx: &Ctx, out: &mut Out) {
                 let lp = join(&p, legacy);
                 // a lone item may be a legacy batchAddCard entry, where snake_case is right
                 if !p.is_empty() {
-                    out.push(ctx.key_hit("EXT006", &lp).arg("key", key));
+                    out.push(ctx.key_hit(code::EXT006, &lp).arg("key", key));
                 }
-                out.supersede("SCHEMA003", lp);
-                out.supersede("SCHEMA002", join(&p, key));
+                out.supersede(code::SCHEMA003, lp);
+                out.supersede(code::SCHEMA002, join(&p, key));
             }
         }
         let card_id = obj
@@ -71,8 +72,8 @@ fn add_card(ctx: &Ctx, out: &mut Out) {
             Some(ext @ Value::Object(_)) => {
                 // the object serialized, as the string it should have been
                 let as_string = Value::from(ext.to_string());
-                out.push(ctx.replace_value(ctx.hit("EXT001", &ep), &ep, &as_string));
-                out.supersede("SCHEMA001", ep);
+                out.push(ctx.replace_value(ctx.hit(code::EXT001, &ep), &ep, &as_string));
+                out.supersede(code::SCHEMA001, ep);
             }
             Some(Value::String(s)) if !s.trim().is_empty() => embedded(ctx, out, &ep, card_id),
             _ => {}
@@ -99,18 +100,18 @@ fn embedded(ctx: &Ctx, out: &mut Out, ptr: &str, card_id: Option<&str>) {
     };
     let parsed = match crate::syntax::parser::parse(&decoded, 0, decoded.len()) {
         Ok(p) => p,
-        Err(_) => return out.push(ctx.hit("EXT002", ptr)),
+        Err(_) => return out.push(ctx.hit(code::EXT002, ptr)),
     };
     let mut inner_hits: Vec<Hit> = parsed.hits;
     let root = match parsed.root {
         Some(r) if matches!(r.kind, Kind::Object(_)) => r,
         _ => {
-            out.push(ctx.hit("EXT002", ptr));
+            out.push(ctx.hit(code::EXT002, ptr));
             return;
         }
     };
     if !inner_hits.is_empty() {
-        out.push(ctx.hit("EXT002", ptr));
+        out.push(ctx.hit(code::EXT002, ptr));
     }
     let value = root.to_value();
     if let Some(c) = crate::schema::compiled("card_ext") {
@@ -213,20 +214,20 @@ fn card_ext_object(ctx: &Ctx, out: &mut Out, base: &str, card_id: Option<&str>) 
         let p = join(base, key);
         let bare = key.trim_matches(|c: char| !(c.is_ascii_alphanumeric() || c == '_'));
         if TICKET_KEYS.contains(&bare) {
-            out.push(ctx.key_hit("EXT004", &p).arg("key", key.clone()));
-            out.supersede("SCHEMA003", p);
+            out.push(ctx.key_hit(code::EXT004, &p).arg("key", key.clone()));
+            out.supersede(code::SCHEMA003, p);
         } else if key == "cardId" || key == "card_id" {
-            out.push(ctx.key_hit("EXT005", &p).arg("key", key.clone()));
-            out.supersede("SCHEMA003", p);
+            out.push(ctx.key_hit(code::EXT005, &p).arg("key", key.clone()));
+            out.supersede(code::SCHEMA003, p);
         } else if key == "outer_id" {
             out.push(super::qr::outer_id(ctx, &p));
         } else if let Some((_, good)) = RENAMES.iter().find(|(bad, _)| bad == key) {
             let hit = ctx
-                .key_hit("EXT003", &p)
+                .key_hit(code::EXT003, &p)
                 .arg("key", key.clone())
                 .arg("suggestion", *good);
             out.push(ctx.rename_key(hit, &p, good));
-            out.supersede("SCHEMA003", p);
+            out.supersede(code::SCHEMA003, p);
         }
     }
     verify(ctx, out, base, obj, card_id);
@@ -256,7 +257,7 @@ fn verify(
     };
     let sig_p = join(base, "signature");
     let Some(card_id) = card_id.or(ctx.signing.card_id.as_deref()) else {
-        out.push(ctx.hit("EXT007", &sig_p));
+        out.push(ctx.hit(code::EXT007, &sig_p));
         return;
     };
     let sent = CardExtInput {
@@ -273,7 +274,7 @@ fn verify(
         ..Known::default()
     };
     if let Err(cause) = signature::diagnose(&sent, sig, &known) {
-        let mut h = ctx.hit("EXT008", &sig_p);
+        let mut h = ctx.hit(code::EXT008, &sig_p);
         match cause {
             Some(Cause::DifferentTimestamp { signed, sent }) => {
                 h = h

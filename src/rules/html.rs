@@ -3,6 +3,7 @@
 
 use crate::finding::Hit;
 use crate::model::Span;
+use crate::registry::code;
 
 pub const EXTENSIONS: &[&str] = &["html", "htm", "js", "mjs", "jsx", "ts", "tsx", "vue"];
 
@@ -170,7 +171,7 @@ fn value_after(text: &str, from: usize, end: usize) -> Option<Hit> {
             let span: Span = v..matching(b, v).min(end);
             let (start, end) = (span.start, span.end);
             Some(
-                Hit::new("EXT009", span)
+                Hit::new(code::EXT009, span)
                     .term("kind", "kind.object")
                     .fix(start..start, "JSON.stringify(")
                     .fix(end..end, ")"),
@@ -185,7 +186,7 @@ fn value_after(text: &str, from: usize, end: usize) -> Option<Hit> {
                 return None;
             }
             assigned_object(text, name, v)
-                .then(|| Hit::new("EXT009", v..v + len).term("kind", "kind.variable"))
+                .then(|| Hit::new(code::EXT009, v..v + len).term("kind", "kind.variable"))
         }
         _ => None,
     }

@@ -2,6 +2,7 @@
 //! whitespace that makes a real id unknown to the server.
 
 use super::{Ctx, Out, Path};
+use crate::registry::code;
 use serde_json::Value;
 
 const ID_KEYS: &[&str] = &[
@@ -38,10 +39,10 @@ pub fn value(ctx: &Ctx, out: &mut Out, path: &Path, v: &Value) {
         return;
     }
     if placeholder(key, s) {
-        out.push(ctx.hit("CODE007", &path.pointer()).arg("value", s));
+        out.push(ctx.hit(code::CODE007, &path.pointer()).arg("value", s));
     } else if s.chars().any(char::is_whitespace) {
         out.push(
-            ctx.hit("CODE008", &path.pointer())
+            ctx.hit(code::CODE008, &path.pointer())
                 .arg("value", format!("{s:?}")),
         );
     }

@@ -11,7 +11,7 @@ pub mod qr;
 pub mod time;
 pub mod url;
 
-use crate::finding::Hit;
+use crate::finding::{Code, Hit};
 use crate::locate;
 use crate::model::path::{visit, Path};
 use crate::model::pointer::field_name;
@@ -46,7 +46,7 @@ pub struct Signing {
 pub struct Out {
     pub hits: Vec<Hit>,
     /// Schema findings (code, pointer) that a hit here explains better.
-    pub superseded: Vec<(&'static str, String)>,
+    pub superseded: Vec<(Code, String)>,
 }
 
 impl Out {
@@ -54,13 +54,13 @@ impl Out {
         self.hits.push(hit);
     }
 
-    pub fn supersede(&mut self, code: &'static str, pointer: impl Into<String>) {
+    pub fn supersede(&mut self, code: Code, pointer: impl Into<String>) {
         self.superseded.push((code, pointer.into()));
     }
 
     /// Whether a schema finding is explained by a hit here; a superseded pointer ending in
     /// `/*` covers the direct children of that object.
-    pub fn explains(&self, code: &str, pointer: &str) -> bool {
+    pub fn explains(&self, code: Code, pointer: &str) -> bool {
         self.superseded.iter().any(|(c, p)| {
             *c == code
                 && match p.strip_suffix("/*") {
@@ -100,10 +100,9 @@ impl<'a> Ctx<'a> {
     }
 
     /// A hit on the value at `pointer`.
-    pub fn hit(&self, code: &'static str, pointer: &str) -> Hit {
-        Hit::new(code, self.span(pointer))
-            .at(pointer)
-            .arg("field", field_name(pointer))
+    /// A hit on the value at `pointer` (with the field's name when the rule's text shows it).
+    pub fn hit(&self, code: Code, pointer: &str) -> Hit {
+        with_field(Hit::new(code, self.span(pointer)).at(pointer), pointer)
     }
 
     /// The repair that writes `value` (as JSON) where the value at `pointer` is.
@@ -121,10 +120,16 @@ impl<'a> Ctx<'a> {
     }
 
     /// A hit on the key at `pointer`.
-    pub fn key_hit(&self, code: &'static str, pointer: &str) -> Hit {
-        Hit::new(code, self.key_span(pointer))
-            .at(pointer)
-            .arg("field", field_name(pointer))
+    pub fn key_hit(&self, code: Code, pointer: &str) -> Hit {
+        with_field(Hit::new(code, self.key_span(pointer)).at(pointer), pointer)
+    }
+}
+
+fn with_field(hit: Hit, pointer: &str) -> Hit {
+    if hit.code.uses("field") {
+        hit.arg("field", field_name(pointer))
+    } else {
+        hit
     }
 }
 

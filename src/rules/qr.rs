@@ -2,6 +2,7 @@
 //! level, `outer_str` rather than the legacy `outer_id`, and `is_unique_code` with a code.
 
 use super::{join, Ctx, Out};
+use crate::registry::code;
 use serde_json::Value;
 
 pub fn check(ctx: &Ctx, out: &mut Out) {
@@ -18,7 +19,7 @@ pub fn check(ctx: &Ctx, out: &mut Out) {
                 if found != expected && info.contains_key(found) && !info.contains_key(expected) {
                     let found_p = join("/action_info", found);
                     let hit = ctx
-                        .key_hit("QR001", &found_p)
+                        .key_hit(code::QR001, &found_p)
                         .arg("action_name", name)
                         .arg("expected", expected)
                         .arg("found", found);
@@ -40,8 +41,8 @@ pub fn check(ctx: &Ctx, out: &mut Out) {
                         ctx.replace_value(hit, "/action_name", &Value::from(other))
                     };
                     out.push(hit);
-                    out.supersede("SCHEMA002", join("/action_info", expected));
-                    out.supersede("SCHEMA003", join("/action_info", found));
+                    out.supersede(code::SCHEMA002, join("/action_info", expected));
+                    out.supersede(code::SCHEMA003, join("/action_info", found));
                 }
             }
         }
@@ -63,8 +64,11 @@ pub fn check(ctx: &Ctx, out: &mut Out) {
                 .get(&p)
                 .and_then(crate::model::value::as_int)
                 .map_or(1800, |s| s.clamp(60, 1800));
-            out.push(ctx.key_hit("QR002", &p).arg("seconds", seconds.to_string()));
-            out.supersede("SCHEMA003", p);
+            out.push(
+                ctx.key_hit(code::QR002, &p)
+                    .arg("seconds", seconds.to_string()),
+            );
+            out.supersede(code::SCHEMA003, p);
         }
         if card.contains_key("outer_id") {
             out.push(outer_id(ctx, &join(&c, "outer_id")));
@@ -75,7 +79,7 @@ pub fn check(ctx: &Ctx, out: &mut Out) {
                 .and_then(Value::as_str)
                 .is_some_and(|s| !s.is_empty())
         {
-            out.push(ctx.key_hit("QR004", &join(&c, "is_unique_code")));
+            out.push(ctx.key_hit(code::QR004, &join(&c, "is_unique_code")));
         }
     }
 }
@@ -83,7 +87,7 @@ pub fn check(ctx: &Ctx, out: &mut Out) {
 /// QR003 with its repair: `"outer_id": 7` becomes `"outer_str": "7"` (unless an outer_str
 /// is there already, where renaming would make a duplicate key).
 pub fn outer_id(ctx: &Ctx, pointer: &str) -> crate::finding::Hit {
-    let hit = ctx.key_hit("QR003", pointer);
+    let hit = ctx.key_hit(code::QR003, pointer);
     let sibling = format!("{}/outer_str", &pointer[..pointer.rfind('/').unwrap_or(0)]);
     if ctx.get(&sibling).is_some() {
         return hit;

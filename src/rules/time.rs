@@ -3,6 +3,7 @@
 
 use super::{join, visit, Ctx, Out, Path};
 use crate::model::value::as_int;
+use crate::registry::code;
 use serde_json::Value;
 
 /// Keys whose values are Unix timestamps in seconds.
@@ -53,7 +54,7 @@ pub fn millis(ctx: &Ctx, out: &mut Out, path: &Path, v: &Value) {
         if n >= 100_000_000_000 {
             let ptr = path.pointer();
             let hit = ctx
-                .hit("CARD006", &ptr)
+                .hit(code::CARD006, &ptr)
                 .arg("value", n.to_string())
                 .arg("seconds", (n / 1000).to_string())
                 .arg("date", china_time(n / 1000));
@@ -92,7 +93,7 @@ pub fn ranges(ctx: &Ctx, out: &mut Out) {
         if let (Some(b), Some(e)) = (begin, end) {
             if b > e {
                 out.push(
-                    ctx.hit("CARD007", &end_p)
+                    ctx.hit(code::CARD007, &end_p)
                         .arg("begin", china_time(b))
                         .arg("end", china_time(e)),
                 );
@@ -101,7 +102,7 @@ pub fn ranges(ctx: &Ctx, out: &mut Out) {
         if let Some(e) = end {
             if e < ctx.now {
                 out.push(
-                    ctx.hit("CARD008", &end_p)
+                    ctx.hit(code::CARD008, &end_p)
                         .arg("end", china_time(e))
                         .arg("now", china_time(ctx.now)),
                 );

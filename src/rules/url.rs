@@ -5,6 +5,7 @@
 use super::{Ctx, Out, Path};
 use crate::finding::Hit;
 use crate::model::Span;
+use crate::registry::code;
 use serde_json::Value;
 
 /// The pieces of an absolute URL, as byte ranges into it.
@@ -90,30 +91,32 @@ pub fn check_page_url(url: &str) -> Vec<Hit> {
         hits.push(h);
     }
     let Some(parts) = parse(url) else {
-        hits.push(Hit::new("URL005", whole).arg("value", url));
+        hits.push(Hit::new(code::URL005, whole).arg("value", url));
         return hits;
     };
     let host = &url[parts.host.clone()];
     if is_ip(host) {
-        hits.push(Hit::new("URL002", parts.host.clone()).arg("host", host));
+        hits.push(Hit::new(code::URL002, parts.host.clone()).arg("host", host));
     }
     if let Some(port) = &parts.port {
         let p = &url[port.clone()];
         if p != "80" && p != "443" && !p.is_empty() {
-            hits.push(Hit::new("URL003", port.start.saturating_sub(1)..port.end).arg("port", p));
+            hits.push(
+                Hit::new(code::URL003, port.start.saturating_sub(1)..port.end).arg("port", p),
+            );
         }
     }
     if !has_card_js(url, &parts) {
         let fixed = with_card_js(url);
         hits.push(
-            Hit::new("URL001", whole.clone())
+            Hit::new(code::URL001, whole.clone())
                 .arg("fixed", fixed.clone())
                 .fix(whole.clone(), fixed),
         );
     }
     if let Some(f) = &parts.fragment {
         hits.push(
-            Hit::new("URL004", f.clone())
+            Hit::new(code::URL004, f.clone())
                 .arg("fragment", &url[f.clone()])
                 .arg("signed", &url[..f.start]),
         );
@@ -123,7 +126,8 @@ pub fn check_page_url(url: &str) -> Vec<Hit> {
 
 fn whitespace(url: &str) -> Option<Hit> {
     let (i, c) = url.char_indices().find(|(_, c)| c.is_whitespace())?;
-    Some(Hit::new("URL006", i..i + c.len_utf8()).arg("char", crate::model::text::printable(c)))
+    // the page URL given to `cardlint url` has no field name: it is the URL itself
+    Some(Hit::new(code::URL006, i..i + c.len_utf8()).arg("field", "URL"))
 }
 
 fn is_url_key(key: &str) -> bool {
@@ -140,9 +144,9 @@ pub fn field(ctx: &Ctx, out: &mut Out, path: &Path, v: &Value) {
         return;
     }
     if s.chars().any(char::is_whitespace) {
-        out.push(ctx.hit("URL006", &path.pointer()).arg("char", "…"));
+        out.push(ctx.hit(code::URL006, &path.pointer()));
     } else if !(s.starts_with("http://") || s.starts_with("https://")) {
-        out.push(ctx.hit("URL005", &path.pointer()).arg("value", s));
+        out.push(ctx.hit(code::URL005, &path.pointer()).arg("value", s));
     }
 }
 
@@ -150,7 +154,7 @@ pub fn field(ctx: &Ctx, out: &mut Out, path: &Path, v: &Value) {
 mod tests {
     use super::*;
 
-    fn codes(url: &str) -> Vec<&'static str> {
+    fn codes(url: &str) -> Vec<crate::finding::Code> {
         check_page_url(url).iter().map(|h| h.code).collect()
     }
 
@@ -158,7 +162,7 @@ mod tests {
     fn card_page_urls() {
         assert_eq!(
             codes("https://m.example.com/card.html?cardid=1"),
-            ["URL001"]
+            [code::URL001]
         );
         assert_eq!(
             with_card_js("https://m.example.com/card.html?cardid=1"),
@@ -170,18 +174,18 @@ mod tests {
         );
         assert_eq!(
             codes("http://192.168.1.20/card.html?wechat_card_js=1"),
-            ["URL002"]
+            [code::URL002]
         );
         assert_eq!(
             codes("https://m.example.com:8080/c?wechat_card_js=1"),
-            ["URL003"]
+            [code::URL003]
         );
         assert!(codes("https://m.example.com:443/c?wechat_card_js=1").is_empty());
         assert_eq!(
             codes("https://m.example.com/c?wechat_card_js=1#x"),
-            ["URL004"]
+            [code::URL004]
         );
-        assert_eq!(codes("www.example.com/card.html"), ["URL005"]);
+        assert_eq!(codes("www.example.com/card.html"), [code::URL005]);
         assert_eq!(host("http://[::1]:8080/x").as_deref(), Some("[::1]"));
     }
 }

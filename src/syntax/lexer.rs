@@ -4,6 +4,7 @@
 
 use super::ast::Span;
 use crate::finding::{Edit, Hit};
+use crate::registry::code;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Tok {
@@ -92,7 +93,7 @@ impl<'a> Lexer<'a> {
             if c == '\u{feff}' {
                 // a BOM inside the body (the leading one is reported by `source`)
                 self.pos = after;
-                self.hits.push(Hit::new("JSON010", start..after));
+                self.hits.push(Hit::new(code::JSON010, start..after));
                 continue;
             }
             if matches!(c, ' ' | '\t' | '\n' | '\r') {
@@ -103,7 +104,7 @@ impl<'a> Lexer<'a> {
                 // U+3000 and friends: invisible in an editor, fatal for a JSON parser
                 self.pos = after;
                 self.hits.push(
-                    Hit::new("JSON002", start..after)
+                    Hit::new(code::JSON002, start..after)
                         .arg("char", format!("U+{:04X}", c as u32))
                         .arg("ascii", " ")
                         .fix(start..after, " "),
@@ -129,7 +130,7 @@ impl<'a> Lexer<'a> {
             if let Some((tok, ascii)) = full_width(c) {
                 self.pos = after;
                 self.hits.push(
-                    Hit::new("JSON002", start..after)
+                    Hit::new(code::JSON002, start..after)
                         .arg("char", c.to_string())
                         .arg("ascii", ascii)
                         .fix(start..after, ascii),
@@ -164,7 +165,7 @@ impl<'a> Lexer<'a> {
                 _ => {
                     self.pos = after;
                     self.hits.push(
-                        Hit::new("JSON012", start..after)
+                        Hit::new(code::JSON012, start..after)
                             .arg("found", crate::model::text::printable(c).to_string()),
                     );
                     continue;
@@ -180,7 +181,7 @@ impl<'a> Lexer<'a> {
         let before = &self.text[..start];
         let blanks = before.len() - before.trim_end_matches([' ', '\t']).len();
         self.hits
-            .push(Hit::new("JSON004", start..self.pos).fix(start - blanks..self.pos, ""));
+            .push(Hit::new(code::JSON004, start..self.pos).fix(start - blanks..self.pos, ""));
     }
 
     fn skip_block_comment(&mut self, start: usize) {
@@ -189,11 +190,11 @@ impl<'a> Lexer<'a> {
             Some(i) => {
                 self.pos = start + 2 + i + 2;
                 self.hits
-                    .push(Hit::new("JSON004", start..self.pos).fix(start..self.pos, ""));
+                    .push(Hit::new(code::JSON004, start..self.pos).fix(start..self.pos, ""));
             }
             None => {
                 self.pos = self.end;
-                self.hits.push(Hit::new("JSON004", start..start + 2));
+                self.hits.push(Hit::new(code::JSON004, start..start + 2));
             }
         }
     }
@@ -234,7 +235,7 @@ impl<'a> Lexer<'a> {
             Some(n) => n,
             None => {
                 self.hits
-                    .push(Hit::new("JSON016", start..p).arg("value", raw.to_string()));
+                    .push(Hit::new(code::JSON016, start..p).arg("value", raw.to_string()));
                 repair_number(raw)
             }
         };
@@ -253,12 +254,12 @@ impl<'a> Lexer<'a> {
         };
         if open != '"' {
             let code = if matches!(open, '\'' | '‘' | '’') {
-                "JSON005"
+                code::JSON005
             } else {
-                "JSON002"
+                code::JSON002
             };
             let hit = Hit::new(code, start..start + open.len_utf8());
-            self.hits.push(if code == "JSON002" {
+            self.hits.push(if code == code::JSON002 {
                 hit.arg("char", open.to_string()).arg("ascii", "\"")
             } else {
                 hit
@@ -302,7 +303,7 @@ impl<'a> Lexer<'a> {
                         "\""
                     };
                     string_hits.push(
-                        Hit::new("JSON002", at..p)
+                        Hit::new(code::JSON002, at..p)
                             .arg("char", c.to_string())
                             .arg("ascii", ascii),
                     );
@@ -333,7 +334,7 @@ impl<'a> Lexer<'a> {
                                     out.push(ch);
                                 }
                                 None => string_hits.push(
-                                    Hit::new("JSON015", esc_start..p)
+                                    Hit::new(code::JSON015, esc_start..p)
                                         .arg("escape", self.text[esc_start..p].to_string()),
                                 ),
                             }
@@ -342,7 +343,7 @@ impl<'a> Lexer<'a> {
                             p += other.len_utf8();
                             out.push(other);
                             string_hits.push(
-                                Hit::new("JSON015", esc_start..p)
+                                Hit::new(code::JSON015, esc_start..p)
                                     .arg("escape", self.text[esc_start..p].to_string()),
                             );
                         }
@@ -355,9 +356,10 @@ impl<'a> Lexer<'a> {
                     }
                     out.push(c);
                     // one finding per string: a wrapped paragraph is one mistake, not ten
-                    if !string_hits.iter().any(|h: &Hit| h.code == "JSON006") {
+                    if !string_hits.iter().any(|h: &Hit| h.code == code::JSON006) {
                         string_hits.push(
-                            Hit::new("JSON006", at..p).arg("char", format!("U+{:04X}", c as u32)),
+                            Hit::new(code::JSON006, at..p)
+                                .arg("char", format!("U+{:04X}", c as u32)),
                         );
                     }
                 }
@@ -368,13 +370,13 @@ impl<'a> Lexer<'a> {
         // double quotes, raw UTF-8 (written only for a string that needs it)
         let needs_rewrite = opener.is_some()
             || escaped_non_ascii.is_some()
-            || string_hits.iter().any(|h| h.code == "JSON002");
+            || string_hits.iter().any(|h| h.code == code::JSON002);
         let rewritten = if needs_rewrite {
             serde_json::to_string(&out).unwrap_or_default()
         } else {
             String::new()
         };
-        for h in string_hits.iter_mut().filter(|h| h.code == "JSON002") {
+        for h in string_hits.iter_mut().filter(|h| h.code == code::JSON002) {
             h.edits.push(Edit {
                 span: start..p,
                 text: rewritten.clone(),
@@ -389,7 +391,7 @@ impl<'a> Lexer<'a> {
         self.hits.append(&mut string_hits);
         if let Some(span) = escaped_non_ascii {
             self.hits.push(
-                Hit::new("JSON009", span)
+                Hit::new(code::JSON009, span)
                     .arg("text", crate::model::text::preview(&out, 24))
                     .fix(start..p, rewritten),
             );
@@ -417,7 +419,7 @@ impl<'a> Lexer<'a> {
         string_hits.retain(|h: &Hit| h.span.start < stop);
         self.hits.append(&mut string_hits);
         self.hits
-            .push(Hit::new("JSON019", start..start + open.len_utf8()));
+            .push(Hit::new(code::JSON019, start..start + open.len_utf8()));
         let mut end = stop;
         let trimmed = out.trim_end();
         if first_newline.is_some() && trimmed.ends_with(',') {

@@ -5,6 +5,7 @@
 use super::ast::{Kind, Member, Node, Span};
 use super::lexer::{Lexer, Tok, Token};
 use crate::finding::Hit;
+use crate::registry::code;
 
 /// Card payloads nest fewer than 10 levels; anything past this is hostile or broken input.
 pub const MAX_DEPTH: usize = 256;
@@ -44,7 +45,7 @@ pub fn parse(text: &str, start: usize, end: usize) -> Result<Parsed, TooDeep> {
     };
     let root = if p.peek().tok == Tok::Eof {
         let span = start..end;
-        p.hits.push(Hit::new("JSON013", span));
+        p.hits.push(Hit::new(code::JSON013, span));
         None
     } else {
         p.value(0)?
@@ -52,7 +53,7 @@ pub fn parse(text: &str, start: usize, end: usize) -> Result<Parsed, TooDeep> {
     // anything after the root value: a second object, a `;`, a stray bracket
     let t = p.bump();
     if t.tok != Tok::Eof {
-        p.hits.push(Hit::new("JSON022", t.span.start..end));
+        p.hits.push(Hit::new(code::JSON022, t.span.start..end));
     }
     let mut hits = p.lexer.hits;
     if let Some(root) = &root {
@@ -176,7 +177,7 @@ impl Parser<'_> {
     fn unclosed(&mut self, open: Span, o: &str, c: &str, kind: Kind) -> Node {
         self.closers.pop();
         self.report(
-            Hit::new("JSON018", open.clone())
+            Hit::new(code::JSON018, open.clone())
                 .arg("open", o)
                 .arg("close", c),
         );
@@ -218,18 +219,18 @@ impl Parser<'_> {
                         Tok::Comma | Tok::RBrace | Tok::RBracket | Tok::Eof
                     );
                 if stray {
-                    self.report(Hit::new("JSON012", t.span.clone()).arg("found", w));
+                    self.report(Hit::new(code::JSON012, t.span.clone()).arg("found", w));
                     return self.value(depth);
                 }
                 self.word_value(w, t.span.clone())
             }
             Tok::Eof => {
-                self.report(Hit::new("JSON021", t.span.clone()));
+                self.report(Hit::new(code::JSON021, t.span.clone()));
                 return Ok(None);
             }
             other => {
                 let found = describe(&other);
-                self.report(Hit::new("JSON012", t.span.clone()).arg("found", found));
+                self.report(Hit::new(code::JSON012, t.span.clone()).arg("found", found));
                 return Ok(None);
             }
         };
@@ -244,7 +245,7 @@ impl Parser<'_> {
             _ => match foreign_literal(&w) {
                 Some((kind, json)) => {
                     self.report(
-                        Hit::new("JSON003", span.clone())
+                        Hit::new(code::JSON003, span.clone())
                             .arg("found", w)
                             .arg("json", json)
                             .fix(span, json),
@@ -254,7 +255,7 @@ impl Parser<'_> {
                 None => {
                     let quoted = serde_json::to_string(&w).unwrap_or_default();
                     self.report(
-                        Hit::new("JSON017", span.clone())
+                        Hit::new(code::JSON017, span.clone())
                             .arg("value", crate::model::text::preview(&w, 32))
                             .fix(span, quoted),
                     );
@@ -276,13 +277,13 @@ impl Parser<'_> {
                         return Ok(self.unclosed(open, "{", "}", Kind::Object(members)));
                     }
                     let t = self.bump();
-                    self.report(Hit::new("JSON012", t.span).arg("found", "]"));
+                    self.report(Hit::new(code::JSON012, t.span).arg("found", "]"));
                 }
                 Shape::RBrace => {
                     let t = self.bump();
                     self.closers.pop();
                     if let Some(c) = comma.take() {
-                        self.report(Hit::new("JSON001", c.clone()).fix(c, ""));
+                        self.report(Hit::new(code::JSON001, c.clone()).fix(c, ""));
                     }
                     return Ok(Node {
                         kind: Kind::Object(members),
@@ -293,7 +294,7 @@ impl Parser<'_> {
                 Shape::Comma => {
                     let t = self.bump();
                     if comma.is_some() || members.is_empty() {
-                        self.report(Hit::new("JSON012", t.span.clone()).arg("found", ","));
+                        self.report(Hit::new(code::JSON012, t.span.clone()).arg("found", ","));
                     }
                     comma = Some(t.span);
                     need_comma = false;
@@ -301,7 +302,7 @@ impl Parser<'_> {
                 Shape::Scalar => {
                     if need_comma {
                         let at = self.last_end;
-                        self.report(Hit::new("JSON007", at..at).fix(at..at, ","));
+                        self.report(Hit::new(code::JSON007, at..at).fix(at..at, ","));
                     }
                     let t = self.bump();
                     let key = match t.tok {
@@ -309,7 +310,7 @@ impl Parser<'_> {
                         Tok::Word(w) => {
                             let quoted = serde_json::to_string(&w).unwrap_or_default();
                             self.report(
-                                Hit::new("JSON014", t.span.clone())
+                                Hit::new(code::JSON014, t.span.clone())
                                     .arg("key", crate::model::text::preview(&w, 32))
                                     .fix(t.span.clone(), quoted),
                             );
@@ -317,7 +318,7 @@ impl Parser<'_> {
                         }
                         Tok::Num(n) => {
                             self.report(
-                                Hit::new("JSON014", t.span.clone())
+                                Hit::new(code::JSON014, t.span.clone())
                                     .arg("key", n.to_string())
                                     .fix(t.span.clone(), format!("\"{n}\"")),
                             );
@@ -333,7 +334,7 @@ impl Parser<'_> {
                     // a value where a key belongs: report it and read past it
                     let t = self.peek();
                     let (found, span) = (describe(&t.tok), t.span.clone());
-                    self.report(Hit::new("JSON012", span).arg("found", found));
+                    self.report(Hit::new(code::JSON012, span).arg("found", found));
                     if next == Shape::Colon {
                         self.bump();
                     } else {
@@ -359,11 +360,11 @@ impl Parser<'_> {
             self.bump();
         } else {
             let key = self.key().to_string();
-            self.report(Hit::new("JSON020", key_span.clone()).arg("key", key));
+            self.report(Hit::new(code::JSON020, key_span.clone()).arg("key", key));
         }
         let value = if matches!(self.peek().tok, Tok::Comma | Tok::RBrace | Tok::Eof) {
             let at = self.last_end;
-            self.report(Hit::new("JSON021", at..at));
+            self.report(Hit::new(code::JSON021, at..at));
             None
         } else {
             self.value(depth + 1)?
@@ -373,7 +374,7 @@ impl Parser<'_> {
                 let first_span = members[first].key_span.clone();
                 let key = self.key().to_string();
                 self.report(
-                    Hit::new("JSON008", key_span.clone())
+                    Hit::new(code::JSON008, key_span.clone())
                         .arg("key", key)
                         .related(first_span),
                 );
@@ -404,13 +405,13 @@ impl Parser<'_> {
                         return Ok(self.unclosed(open, "[", "]", Kind::Array(items)));
                     }
                     let t = self.bump();
-                    self.report(Hit::new("JSON012", t.span).arg("found", "}"));
+                    self.report(Hit::new(code::JSON012, t.span).arg("found", "}"));
                 }
                 Shape::RBracket => {
                     let t = self.bump();
                     self.closers.pop();
                     if let Some(c) = comma.take() {
-                        self.report(Hit::new("JSON001", c.clone()).fix(c, ""));
+                        self.report(Hit::new(code::JSON001, c.clone()).fix(c, ""));
                     }
                     return Ok(Node {
                         kind: Kind::Array(items),
@@ -421,19 +422,19 @@ impl Parser<'_> {
                 Shape::Comma => {
                     let t = self.bump();
                     if comma.is_some() || items.is_empty() {
-                        self.report(Hit::new("JSON012", t.span.clone()).arg("found", ","));
+                        self.report(Hit::new(code::JSON012, t.span.clone()).arg("found", ","));
                     }
                     comma = Some(t.span);
                     need_comma = false;
                 }
                 Shape::Colon => {
                     let t = self.bump();
-                    self.report(Hit::new("JSON012", t.span.clone()).arg("found", ":"));
+                    self.report(Hit::new(code::JSON012, t.span.clone()).arg("found", ":"));
                 }
                 _ => {
                     if need_comma {
                         let at = self.last_end;
-                        self.report(Hit::new("JSON007", at..at).fix(at..at, ","));
+                        self.report(Hit::new(code::JSON007, at..at).fix(at..at, ","));
                     }
                     self.path.push(Step::Index(items.len()));
                     let v = self.value(depth + 1)?;

@@ -48,6 +48,7 @@ pub use source::{InputError, Source};
 
 use crate::registry::code;
 use finding::{Hit, Related};
+use model::Span;
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -156,6 +157,7 @@ pub fn lint_bytes(options: &Options, path: &str, bytes: &[u8]) -> Result<Report,
 }
 
 /// What the checks need besides the input itself.
+#[derive(Clone, Copy)]
 struct Env<'a> {
     forced: Option<&'static str>,
     now: i64,
@@ -186,16 +188,7 @@ fn analyse(
     source: &Source,
     env: &Env,
 ) -> Result<(Option<&'static str>, Vec<Hit>), syntax::parser::TooDeep> {
-    let forced = env.forced;
-    let parsed = syntax::parser::parse(&source.text, source.body.start, source.body.end)?;
     let mut hits = source.hits.clone();
-    hits.extend(parsed.hits);
-    let Some(root) = parsed.root else {
-        return Ok((forced, hits));
-    };
-    let value = root.to_value();
-    let root_mark = root.span.start..root.span.start + 1;
-
     let from_request = source.request.as_ref().and_then(|r| {
         let name = r.endpoint.as_deref()?;
         match endpoint::canonical(name) {
@@ -203,26 +196,68 @@ fn analyse(
             None => Some(Err((name.to_string(), r.span.clone()))),
         }
     });
-    let detected = match (forced, from_request) {
-        (Some(e), _) => endpoint::Detected::One(e),
-        (None, Some(Ok(e))) => endpoint::Detected::One(e),
+    let named = match (env.forced, from_request) {
+        (Some(e), _) | (None, Some(Ok(e))) => Some(e),
         (None, Some(Err((name, span)))) => {
             hits.push(Hit::new(code::EP003, span).arg("endpoint", name));
+            // the syntax is still checked; nothing that needs the endpoint is
+            let parsed = syntax::parser::parse(&source.text, source.body.start, source.body.end)?;
+            hits.extend(parsed.hits);
             return Ok((None, hits));
         }
-        (None, None) => endpoint::detect(&value),
+        (None, None) => None,
+    };
+    let doc = document(&source.text, source.body.clone(), named, env)?;
+    hits.extend(doc.hits);
+    Ok((doc.endpoint, hits))
+}
+
+/// What one JSON document gave: the endpoint it was checked as and the hits.
+struct Document {
+    endpoint: Option<&'static str>,
+    hits: Vec<Hit>,
+    /// Whether it parsed into an object, and without a syntax finding.
+    object: bool,
+    syntax_clean: bool,
+}
+
+/// Parse, endpoint, schema and rules for the JSON in `text[body]`; the documents the rules
+/// find inside string values go through here again (see [`embedded`]).
+fn document(
+    text: &str,
+    body: std::ops::Range<usize>,
+    named: Option<&'static str>,
+    env: &Env,
+) -> Result<Document, syntax::parser::TooDeep> {
+    let parsed = syntax::parser::parse(text, body.start, body.end)?;
+    let mut hits = parsed.hits;
+    let syntax_clean = hits.is_empty();
+    let Some(root) = parsed.root else {
+        return Ok(Document {
+            endpoint: named,
+            hits,
+            object: false,
+            syntax_clean,
+        });
+    };
+    let object = matches!(root.kind, syntax::ast::Kind::Object(_));
+    let value = root.to_value();
+    let root_mark = root.span.start..root.span.start + 1;
+    let detected = match named {
+        Some(e) => endpoint::Detected::One(e),
+        None => endpoint::detect(&value),
     };
     let chosen = match detected {
         endpoint::Detected::One(e) => {
             let mut found = match schema::compiled(e) {
-                Some(c) => c.check(&value, &root, &source.text),
+                Some(c) => c.check(&value, &root, text),
                 None => Vec::new(),
             };
             let ctx = rules::Ctx {
                 endpoint: e,
                 value: &value,
                 root: &root,
-                text: &source.text,
+                text,
                 now: env.now,
                 cards: env.cards,
                 signing: env.signing,
@@ -231,11 +266,14 @@ fn analyse(
             found.retain(|h| !out.explains(h.code, &h.pointer));
             hits.extend(found);
             hits.extend(out.hits);
+            for embed in &out.embedded {
+                hits.extend(embedded(text, &root, embed, env));
+            }
             Some(e)
         }
         endpoint::Detected::Ambiguous(candidates) => {
             hits.push(Hit::new(code::EP001, root_mark).arg("candidates", candidates.join(", ")));
-            hits.extend(common_hits(&candidates, &value, &root, &source.text));
+            hits.extend(common_hits(&candidates, &value, &root, text));
             None
         }
         endpoint::Detected::Unknown => {
@@ -243,7 +281,67 @@ fn analyse(
             None
         }
     };
-    Ok((chosen, hits))
+    Ok(Document {
+        endpoint: chosen,
+        hits,
+        object,
+        syntax_clean,
+    })
+}
+
+/// Lints the JSON inside a string value as its own document (the whole pipeline, on the
+/// decoded text) and maps every hit back onto the bytes of the outer file.
+fn embedded(text: &str, root: &syntax::ast::Node, embed: &rules::Embed, env: &Env) -> Vec<Hit> {
+    let Some(target) = locate::find(root, &embed.pointer) else {
+        return Vec::new();
+    };
+    let span = target.node.span.clone();
+    let raw = &text[span.clone()];
+    // only plain "..." strings map back byte for byte
+    if !(raw.len() >= 2 && raw.starts_with('"') && raw.ends_with('"')) {
+        return Vec::new();
+    }
+    let broken = || Hit::new(embed.broken, span.clone()).at(embed.pointer.clone());
+    let content_start = span.start + 1;
+    let (decoded, map) = syntax::escape::decode(&raw[1..raw.len() - 1]);
+    let to_outer = |s: &Span| -> Span {
+        let at = |i: usize| content_start + map[i.min(map.len() - 1)];
+        at(s.start)..at(s.end).max(at(s.start))
+    };
+    let signing = rules::Signing {
+        card_id: embed.card_id.clone(),
+        ..env.signing.clone()
+    };
+    let inner_env = Env {
+        signing: &signing,
+        ..*env
+    };
+    let doc = match document(&decoded, 0..decoded.len(), Some(embed.endpoint), &inner_env) {
+        Ok(d) => d,
+        Err(_) => return vec![broken()],
+    };
+    if !doc.object {
+        // not an object at all: what the rules of an object would say is noise
+        return vec![broken()];
+    }
+    let mut hits = Vec::with_capacity(doc.hits.len() + 1);
+    if !doc.syntax_clean {
+        hits.push(broken());
+    }
+    for mut h in doc.hits {
+        h.span = to_outer(&h.span);
+        h.related = h.related.iter().map(&to_outer).collect();
+        // a repair inside the string is written with the string's escapes
+        for e in &mut h.edits {
+            e.span = to_outer(&e.span);
+            let escaped = serde_json::to_string(&e.text).unwrap_or_default();
+            e.text = escaped[1..escaped.len() - 1].to_string();
+        }
+        // a pointer cannot reach inside a string: findings point at the string value
+        h.pointer = embed.pointer.clone();
+        hits.push(h);
+    }
+    hits
 }
 
 /// For an ambiguous payload, what every candidate endpoint agrees is wrong.

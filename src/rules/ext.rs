@@ -2,11 +2,9 @@
 //! parse as an object with the documented snake_case keys, never carry the api_ticket, and,
 //! given the ticket, carry a signature that matches; the embedded JSON is linted in place.
 
-use super::{join, Ctx, Out, Signing};
-use crate::finding::Hit;
+use super::{join, Ctx, Embed, Out};
 use crate::registry::code;
 use crate::signature::{self, CardExtInput, Cause, Known};
-use crate::syntax::ast::{Kind, Span};
 use serde_json::Value;
 
 /// camelCase and other spellings seen inside cardExt, and the key card_ext takes.
@@ -75,134 +73,16 @@ fn add_card(ctx: &Ctx, out: &mut Out) {
                 out.push(ctx.replace_value(ctx.hit(code::EXT001, &ep), &ep, &as_string));
                 out.supersede(code::SCHEMA001, ep);
             }
-            Some(Value::String(s)) if !s.trim().is_empty() => embedded(ctx, out, &ep, card_id),
+            // the pipeline lints the JSON inside, as a card_ext of this card
+            Some(Value::String(s)) if !s.trim().is_empty() => out.embed(Embed {
+                pointer: ep,
+                endpoint: "card_ext",
+                card_id: card_id.map(str::to_string),
+                broken: code::EXT002,
+            }),
             _ => {}
         }
     }
-}
-
-/// Lints the JSON inside a cardExt string, with positions mapped back into the file.
-fn embedded(ctx: &Ctx, out: &mut Out, ptr: &str, card_id: Option<&str>) {
-    let Some(target) = crate::locate::find(ctx.root, ptr) else {
-        return;
-    };
-    let span = target.node.span.clone();
-    let raw = &ctx.text[span.clone()];
-    // only plain "..." strings map back byte for byte
-    if !(raw.len() >= 2 && raw.starts_with('"') && raw.ends_with('"')) {
-        return;
-    }
-    let content_start = span.start + 1;
-    let (decoded, map) = decode(&raw[1..raw.len() - 1]);
-    let to_outer = |s: &Span| -> Span {
-        let at = |i: usize| content_start + map[i.min(map.len() - 1)];
-        at(s.start)..at(s.end).max(at(s.start))
-    };
-    let parsed = match crate::syntax::parser::parse(&decoded, 0, decoded.len()) {
-        Ok(p) => p,
-        Err(_) => return out.push(ctx.hit(code::EXT002, ptr)),
-    };
-    let mut inner_hits: Vec<Hit> = parsed.hits;
-    let root = match parsed.root {
-        Some(r) if matches!(r.kind, Kind::Object(_)) => r,
-        _ => {
-            out.push(ctx.hit(code::EXT002, ptr));
-            return;
-        }
-    };
-    if !inner_hits.is_empty() {
-        out.push(ctx.hit(code::EXT002, ptr));
-    }
-    let value = root.to_value();
-    if let Some(c) = crate::schema::compiled("card_ext") {
-        inner_hits.extend(c.check(&value, &root, &decoded));
-    }
-    let signing = Signing {
-        card_id: card_id.map(str::to_string),
-        ..ctx.signing.clone()
-    };
-    let inner = Ctx {
-        endpoint: "card_ext",
-        value: &value,
-        root: &root,
-        text: &decoded,
-        now: ctx.now,
-        cards: ctx.cards,
-        signing: &signing,
-    };
-    let mut inner_out = Out::default();
-    super::time::check(&inner, &mut inner_out);
-    card_ext_object(&inner, &mut inner_out, "", card_id);
-    super::card_book::check(&inner, &mut inner_out);
-    inner_hits.retain(|h| !inner_out.explains(h.code, &h.pointer));
-    inner_hits.extend(inner_out.hits);
-    for mut h in inner_hits {
-        h.span = to_outer(&h.span);
-        h.related = h.related.iter().map(&to_outer).collect();
-        // a repair inside the string is written with the string's escapes
-        for e in &mut h.edits {
-            e.span = to_outer(&e.span);
-            let escaped = serde_json::to_string(&e.text).unwrap_or_default();
-            e.text = escaped[1..escaped.len() - 1].to_string();
-        }
-        // a pointer cannot reach inside a string: findings point at the cardExt value
-        h.pointer = ptr.to_string();
-        out.push(h);
-    }
-}
-
-/// Decodes a JSON string body; `map[i]` is the byte offset in `raw` of decoded byte `i`.
-fn decode(raw: &str) -> (String, Vec<usize>) {
-    let mut out = String::with_capacity(raw.len());
-    let mut map = Vec::with_capacity(raw.len() + 1);
-    let bytes = raw.as_bytes();
-    let mut i = 0;
-    while i < raw.len() {
-        let (ch, len) = if bytes[i] == b'\\' && i + 1 < raw.len() {
-            match bytes[i + 1] {
-                b'u' => {
-                    let hex = |at: usize| {
-                        raw.get(at..at + 4)
-                            .and_then(|h| u32::from_str_radix(h, 16).ok())
-                    };
-                    match hex(i + 2) {
-                        Some(hi @ 0xD800..=0xDBFF) if raw.get(i + 6..i + 8) == Some("\\u") => {
-                            match hex(i + 8) {
-                                Some(lo @ 0xDC00..=0xDFFF) => (
-                                    char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
-                                        .unwrap_or('\u{fffd}'),
-                                    12,
-                                ),
-                                _ => ('\u{fffd}', 6),
-                            }
-                        }
-                        Some(cp) => (char::from_u32(cp).unwrap_or('\u{fffd}'), 6),
-                        None => ('\u{fffd}', 2),
-                    }
-                }
-                b'n' => ('\n', 2),
-                b't' => ('\t', 2),
-                b'r' => ('\r', 2),
-                b'b' => ('\u{8}', 2),
-                b'f' => ('\u{c}', 2),
-                // any other escaped character stands for itself, whatever its width
-                _ => {
-                    let c = raw[i + 1..].chars().next().unwrap_or('\u{fffd}');
-                    (c, 1 + c.len_utf8())
-                }
-            }
-        } else {
-            let c = raw[i..].chars().next().unwrap_or('\u{fffd}');
-            (c, c.len_utf8())
-        };
-        for _ in 0..ch.len_utf8() {
-            map.push(i);
-        }
-        out.push(ch);
-        i += len.min(raw.len() - i).max(1);
-    }
-    map.push(raw.len());
-    (out, map)
 }
 
 /// Rules on a decoded card_ext object at `base`.
@@ -312,14 +192,3 @@ fn cause_term(c: &Cause) -> &'static str {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn decode_maps_escapes_back_to_raw_offsets() {
-        let (d, map) = super::decode(r#"{\"a\":\"\u5361\"}"#);
-        assert_eq!(d, "{\"a\":\"卡\"}");
-        assert_eq!(map[1], 1); // the first quote is `\"` at raw byte 1
-        assert_eq!(map[d.find('卡').unwrap()], 9);
-        assert_eq!(*map.last().unwrap(), r#"{\"a\":\"\u5361\"}"#.len());
-    }
-}

@@ -47,9 +47,27 @@ pub struct Out {
     pub hits: Vec<Hit>,
     /// Schema findings (code, pointer) that a hit here explains better.
     pub superseded: Vec<(Code, String)>,
+    /// JSON documents inside string values, for the pipeline to lint as their own endpoint.
+    pub embedded: Vec<Embed>,
+}
+
+/// A string value that holds a JSON document of another endpoint (a cardExt string holds a
+/// `card_ext`): the pipeline runs itself on the decoded text and maps what it finds back.
+#[derive(Debug, Clone)]
+pub struct Embed {
+    pub pointer: String,
+    pub endpoint: &'static str,
+    /// The card it belongs to, for verifying its signature.
+    pub card_id: Option<String>,
+    /// Reported on the string when its text is not a JSON object.
+    pub broken: Code,
 }
 
 impl Out {
+    pub fn embed(&mut self, embed: Embed) {
+        self.embedded.push(embed);
+    }
+
     pub fn push(&mut self, hit: Hit) {
         self.hits.push(hit);
     }

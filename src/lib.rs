@@ -131,7 +131,13 @@ pub fn lint_bytes(options: &Options, path: &str, bytes: &[u8]) -> Result<Report,
     if rules::html::is_page(path) {
         // a page or script: only its wx.addCard / wx.chooseCard calls are checked
         let mut hits = source.hits.clone();
-        hits.extend(rules::html::scan(&source.text));
+        let (found, embedded_docs) = rules::html::scan_page(&source.text);
+        hits.extend(found);
+        for embed in &embedded_docs {
+            if let Some(span) = &embed.span {
+                hits.extend(embedded(&source.text, span.clone(), embed, &env));
+            }
+        }
         let findings = resolve(&source, hits, lang);
         return Ok(Report {
             source,
@@ -267,7 +273,9 @@ fn document(
             hits.extend(found);
             hits.extend(out.hits);
             for embed in &out.embedded {
-                hits.extend(embedded(text, &root, embed, env));
+                if let Some(t) = locate::find(&root, &embed.pointer) {
+                    hits.extend(embedded(text, t.node.span.clone(), embed, env));
+                }
             }
             Some(e)
         }
@@ -291,14 +299,11 @@ fn document(
 
 /// Lints the JSON inside a string value as its own document (the whole pipeline, on the
 /// decoded text) and maps every hit back onto the bytes of the outer file.
-fn embedded(text: &str, root: &syntax::ast::Node, embed: &rules::Embed, env: &Env) -> Vec<Hit> {
-    let Some(target) = locate::find(root, &embed.pointer) else {
-        return Vec::new();
-    };
-    let span = target.node.span.clone();
+fn embedded(text: &str, span: Span, embed: &rules::Embed, env: &Env) -> Vec<Hit> {
     let raw = &text[span.clone()];
-    // only plain "..." strings map back byte for byte
-    if !(raw.len() >= 2 && raw.starts_with('"') && raw.ends_with('"')) {
+    // only plain "..." (or a script's '...') strings map back byte for byte
+    let quoted = |q: char| raw.len() >= 2 && raw.starts_with(q) && raw.ends_with(q);
+    if !(quoted('"') || (embed.span.is_some() && quoted('\''))) {
         return Vec::new();
     }
     let broken = || Hit::new(embed.broken, span.clone()).at(embed.pointer.clone());

@@ -76,6 +76,7 @@ fn add_card(ctx: &Ctx, out: &mut Out) {
             // the pipeline lints the JSON inside, as a card_ext of this card
             Some(Value::String(s)) if !s.trim().is_empty() => out.embed(Embed {
                 pointer: ep,
+                span: None,
                 endpoint: "card_ext",
                 card_id: card_id.map(str::to_string),
                 broken: code::EXT002,

@@ -1,6 +1,7 @@
 //! Pages and scripts (.html, .js, .ts, .vue ...): a `wx.addCard(...)` / `wx.chooseCard(...)`
 //! call whose `cardExt` is an object literal, or a variable that holds one, instead of a string.
 
+use super::Embed;
 use crate::finding::Hit;
 use crate::model::Span;
 use crate::registry::code;
@@ -92,9 +93,15 @@ fn assigned_object(text: &str, name: &str, before: usize) -> bool {
     found.unwrap_or(false)
 }
 
+/// The hits of a page, and its cardExt string literals for the pipeline to lint as card_ext.
 pub fn scan(text: &str) -> Vec<Hit> {
+    scan_page(text).0
+}
+
+pub fn scan_page(text: &str) -> (Vec<Hit>, Vec<Embed>) {
     let b = text.as_bytes();
     let mut hits = Vec::new();
+    let mut embedded = Vec::new();
     let mut i = 0;
     while i < b.len() {
         if let Some(next) = skip_opaque(b, i) {
@@ -115,25 +122,37 @@ pub fn scan(text: &str) -> Vec<Hit> {
             continue;
         }
         let end = matching(b, open);
-        hits.extend(card_ext_args(text, open, end));
+        for found in card_ext_args(text, open, end) {
+            match found {
+                Found::Hit(h) => hits.push(h),
+                Found::Embed(e) => embedded.push(e),
+            }
+        }
         i = end;
     }
-    hits
+    (hits, embedded)
+}
+
+enum Found {
+    Hit(Hit),
+    Embed(Embed),
 }
 
 /// `cardExt: <value>` properties inside a call's arguments.
-fn card_ext_args(text: &str, start: usize, end: usize) -> Vec<Hit> {
+fn card_ext_args(text: &str, start: usize, end: usize) -> Vec<Found> {
     let b = text.as_bytes();
     let mut hits = Vec::new();
+    // the `cardId: '...'` literal seen last: the card a following cardExt is signed for
+    let mut card_id: Option<String> = None;
     let mut i = start;
     while i < end {
         if let Some(next) = skip_opaque(b, i) {
             // a quoted key "cardExt": is a key, not a string value
             let lit = &b[i..next.min(end)];
             if lit.len() > 2 && &lit[1..lit.len() - 1] == b"cardExt" {
-                if let Some(h) = value_after(text, next, end) {
-                    hits.push(h);
-                }
+                hits.extend(value_after(text, next, end, card_id.clone()));
+            } else if lit.len() > 2 && &lit[1..lit.len() - 1] == b"cardId" {
+                card_id = literal_after(text, next, end);
             }
             i = next;
             continue;
@@ -142,9 +161,15 @@ fn card_ext_args(text: &str, start: usize, end: usize) -> Vec<Hit> {
         if b[i..].starts_with(b"cardExt") && (i == 0 || !is_ident(b[i - 1])) {
             let after = i + "cardExt".len();
             if !b.get(after).is_some_and(|c| is_ident(*c)) {
-                if let Some(h) = value_after(text, after, end) {
-                    hits.push(h);
-                }
+                hits.extend(value_after(text, after, end, card_id.clone()));
+            }
+            i = after;
+            continue;
+        }
+        if b[i..].starts_with(b"cardId") && (i == 0 || !is_ident(b[i - 1])) {
+            let after = i + "cardId".len();
+            if !b.get(after).is_some_and(|c| is_ident(*c)) {
+                card_id = literal_after(text, after, end);
             }
             i = after;
             continue;
@@ -154,7 +179,8 @@ fn card_ext_args(text: &str, start: usize, end: usize) -> Vec<Hit> {
     hits
 }
 
-fn value_after(text: &str, from: usize, end: usize) -> Option<Hit> {
+/// Where the value after `key:` starts, if a colon follows `from`.
+fn value_start(text: &str, from: usize, end: usize) -> Option<usize> {
     let b = text.as_bytes();
     if from > end || !text.is_char_boundary(from) || !text.is_char_boundary(end) {
         return None;
@@ -165,17 +191,44 @@ fn value_after(text: &str, from: usize, end: usize) -> Option<Hit> {
         return None;
     }
     let v = from + colon + 1;
-    let v = v + (text[v..end].len() - text[v..end].trim_start().len());
+    Some(v + (text[v..end].len() - text[v..end].trim_start().len()))
+}
+
+/// The text of a string literal without escapes after `key:` (a card_id is letters and
+/// digits).
+fn literal_after(text: &str, from: usize, end: usize) -> Option<String> {
+    let v = value_start(text, from, end)?;
+    let b = text.as_bytes();
+    let q = *b.get(v).filter(|q| matches!(q, b'"' | b'\''))?;
+    let close = v + 1 + b.get(v + 1..end)?.iter().position(|c| *c == q)?;
+    let inner = &text[v + 1..close];
+    (!inner.contains('\\')).then(|| inner.to_string())
+}
+
+fn value_after(text: &str, from: usize, end: usize, card_id: Option<String>) -> Option<Found> {
+    let b = text.as_bytes();
+    let v = value_start(text, from, end)?;
     match b.get(v) {
+        // a string literal: the card_ext itself, linted by the pipeline
+        Some(b'"' | b'\'') => {
+            let close = skip_opaque(b, v)?.min(end);
+            Some(Found::Embed(Embed {
+                pointer: String::new(),
+                span: Some(v..close),
+                endpoint: "card_ext",
+                card_id,
+                broken: code::EXT002,
+            }))
+        }
         Some(b'{') => {
             let span: Span = v..matching(b, v).min(end);
             let (start, end) = (span.start, span.end);
-            Some(
+            Some(Found::Hit(
                 Hit::new(code::EXT009, span)
                     .term("kind", "kind.object")
                     .fix(start..start, "JSON.stringify(")
                     .fix(end..end, ")"),
-            )
+            ))
         }
         Some(c) if is_ident(*c) && !c.is_ascii_digit() => {
             let len = b[v..end].iter().take_while(|c| is_ident(**c)).count();
@@ -186,7 +239,7 @@ fn value_after(text: &str, from: usize, end: usize) -> Option<Hit> {
                 return None;
             }
             assigned_object(text, name, v)
-                .then(|| Hit::new(code::EXT009, v..v + len).term("kind", "kind.variable"))
+                .then(|| Found::Hit(Hit::new(code::EXT009, v..v + len).term("kind", "kind.variable")))
         }
         _ => None,
     }

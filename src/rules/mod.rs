@@ -56,6 +56,8 @@ pub struct Out {
 #[derive(Debug, Clone)]
 pub struct Embed {
     pub pointer: String,
+    /// The string literal's bytes, quotes included, where no pointer reaches (a page).
+    pub span: Option<Span>,
     pub endpoint: &'static str,
     /// The card it belongs to, for verifying its signature.
     pub card_id: Option<String>,

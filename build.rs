@@ -97,11 +97,7 @@ fn placeholders(t: &str, all: &mut Vec<String>, required: &mut Vec<String>) {
                 }
                 stack.push(section);
             }
-            b'}' => {
-                if stack.pop() == Some(true) {
-                    depth -= 1;
-                }
-            }
+            b'}' if stack.pop() == Some(true) => depth -= 1,
             _ => {}
         }
         i += 1;

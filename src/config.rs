@@ -51,12 +51,33 @@ pub struct Config {
     pub dir: PathBuf,
     pub path: Option<PathBuf>,
     pub lang: Option<Lang>,
-    pub fail_on: Option<String>,
+    pub fail_on: Option<FailOn>,
     pub baseline: Option<PathBuf>,
     pub selection: Selection,
     pub endpoints: Vec<(globset::GlobMatcher, String)>,
     pub cards: BTreeMap<String, PathBuf>,
     pub overrides: Vec<Override>,
+}
+
+/// The least severe finding that makes `check` exit 1 (`--fail-on`, `fail-on`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum FailOn {
+    #[default]
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+impl FailOn {
+    pub fn fails(self, s: Severity) -> bool {
+        match self {
+            FailOn::Error => s >= Severity::Error,
+            FailOn::Warning => s >= Severity::Warning,
+            FailOn::Info => true,
+            FailOn::Never => false,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -274,7 +295,10 @@ impl Config {
         }
         if let Some(v) = table.get("fail-on") {
             match v.as_str() {
-                Some(s @ ("error" | "warning" | "info" | "never")) => cfg.fail_on = Some(s.into()),
+                Some("error") => cfg.fail_on = Some(FailOn::Error),
+                Some("warning") => cfg.fail_on = Some(FailOn::Warning),
+                Some("info") => cfg.fail_on = Some(FailOn::Info),
+                Some("never") => cfg.fail_on = Some(FailOn::Never),
                 _ => {
                     return Err(ConfigError::BadValue {
                         path: shown,

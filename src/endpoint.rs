@@ -1,7 +1,7 @@
 //! Which endpoint a payload is for: `--endpoint` wins, then an `.http` request line, then the
 //! payload's shape. An ambiguous or unknown shape is said, with the candidates.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// Every endpoint with a schema, in the order `cardlint endpoints` lists them.
 pub const ENDPOINTS: &[&str] = &[
@@ -64,48 +64,83 @@ pub enum Detected {
 
 /// Shape inference: the keys that only one endpoint's body carries.
 pub fn detect(value: &Value) -> Detected {
-    use Detected::*;
     let Some(obj) = value.as_object() else {
-        return Unknown;
+        return Detected::Unknown;
     };
-    let has = |k: &str| obj.contains_key(k);
-    let any = |ks: &[&str]| ks.iter().any(|k| obj.contains_key(*k));
+    let k = Keys(obj);
+    // the order matters: earlier families own keys that later ones also use
+    card_or_page(&k)
+        .or_else(|| member_activation(&k))
+        .or_else(|| ticket_update(&k))
+        .or_else(|| member_update(&k))
+        .or_else(|| card_admin(&k))
+        .or_else(|| code_shape(&k))
+        .or_else(|| lookup(&k))
+        .unwrap_or(Detected::Unknown)
+}
+
+/// The top-level keys of a payload.
+struct Keys<'a>(&'a Map<String, Value>);
+
+impl Keys<'_> {
+    fn has(&self, key: &str) -> bool {
+        self.0.contains_key(key)
+    }
+
+    fn any(&self, keys: &[&str]) -> bool {
+        keys.iter().any(|k| self.0.contains_key(*k))
+    }
+
+    fn array(&self, key: &str) -> bool {
+        self.0.get(key).is_some_and(Value::is_array)
+    }
+}
+
+/// Creating and changing a card, and the ways of handing it out (QR code, JS-SDK, page).
+fn card_or_page(k: &Keys) -> Option<Detected> {
     const INNER: &[&str] = crate::model::facts::INNER_KEYS;
-    if has("card") && !has("card_id") {
-        return One("card/create");
-    }
-    if has("card_id") && any(INNER) {
-        return One("card/update");
-    }
-    if any(&["action_name", "action_info"]) {
-        return One("card/qrcode/create");
-    }
-    if any(&["cardList", "cardExt", "card_ext", "cardId"])
-        || (has("card_list") && !any(&["banner", "page_title", "scene"]))
+    let one = if k.has("card") && !k.has("card_id") {
+        "card/create"
+    } else if k.has("card_id") && k.any(INNER) {
+        "card/update"
+    } else if k.any(&["action_name", "action_info"]) {
+        "card/qrcode/create"
+    } else if k.any(&["cardList", "cardExt", "card_ext", "cardId"])
+        // `card_list` is shared with landing pages, which the page keys tell apart
+        || (k.has("card_list") && !k.any(&["banner", "page_title", "scene"]))
     {
-        return One("wx.addCard");
-    }
-    if any(&["banner", "page_title", "scene", "card_list"]) {
-        return One("card/landingpage/create");
-    }
-    if has("signature") && has("timestamp") {
-        return One("card_ext");
-    }
-    if any(&["required_form", "optional_form"]) {
-        return One("card/membercard/activateuserform/set");
-    }
-    if any(&[
+        "wx.addCard"
+    } else if k.any(&["banner", "page_title", "scene", "card_list"]) {
+        "card/landingpage/create"
+    } else if k.has("signature") && k.has("timestamp") {
+        "card_ext"
+    } else {
+        return None;
+    };
+    Some(Detected::One(one))
+}
+
+fn member_activation(k: &Keys) -> Option<Detected> {
+    let one = if k.any(&["required_form", "optional_form"]) {
+        "card/membercard/activateuserform/set"
+    } else if k.any(&[
         "membership_number",
         "init_bonus",
         "init_balance",
         "activate_begin_time",
     ]) {
-        return One("card/membercard/activate");
-    }
-    if any(&["ticket_class", "show_time", "screening_room", "duration"]) {
-        return One("card/movieticket/updateuser");
-    }
-    if any(&[
+        "card/membercard/activate"
+    } else {
+        return None;
+    };
+    Some(Detected::One(one))
+}
+
+/// The updateuser calls of the ticket card types, each with its own field names.
+fn ticket_update(k: &Keys) -> Option<Detected> {
+    let one = if k.any(&["ticket_class", "show_time", "screening_room", "duration"]) {
+        "card/movieticket/updateuser"
+    } else if k.any(&[
         "passenger_name",
         "etkt_bnr",
         "boarding_time",
@@ -114,12 +149,17 @@ pub fn detect(value: &Value) -> Detected {
         "class",
         "seat",
     ]) {
-        return One("card/boardingpass/checkin");
-    }
-    if any(&["zone", "entrance"]) || (has("begin_time") && has("end_time")) {
-        return One("card/meetingticket/updateuser");
-    }
-    if any(&[
+        "card/boardingpass/checkin"
+    } else if k.any(&["zone", "entrance"]) || (k.has("begin_time") && k.has("end_time")) {
+        "card/meetingticket/updateuser"
+    } else {
+        return None;
+    };
+    Some(Detected::One(one))
+}
+
+fn member_update(k: &Keys) -> Option<Detected> {
+    if k.any(&[
         "bonus",
         "add_bonus",
         "record_bonus",
@@ -130,67 +170,79 @@ pub fn detect(value: &Value) -> Detected {
         "custom_field_value2",
         "custom_field_value3",
     ]) {
-        return One("card/membercard/updateuser");
+        return Some(Detected::One("card/membercard/updateuser"));
     }
-    if has("balance") {
-        return Ambiguous(vec![
+    // a bare balance is how both a member card and a lucky-money card are topped up
+    k.has("balance").then(|| {
+        Detected::Ambiguous(vec![
             "card/membercard/updateuser",
             "card/luckymoney/updateuserbalance",
-        ]);
-    }
-    if any(&["increase_stock_value", "reduce_stock_value"]) {
-        return One("card/modifystock");
-    }
-    if any(&["offset", "count", "status_list"]) {
-        return One("card/batchget");
-    }
-    if has("username") || (has("openid") && obj["openid"].is_array()) {
-        return One("card/testwhitelist/set");
-    }
-    if any(&["need_verify_cod", "need_remark_amount"]) {
-        return One("card/selfconsumecell/set");
-    }
-    if has("is_open") {
-        return Ambiguous(vec!["card/paycell/set", "card/selfconsumecell/set"]);
-    }
-    if has("encrypt_code") {
-        return One("card/code/decrypt");
-    }
-    if has("new_code") || has("newcode") {
-        return One("card/code/update");
-    }
-    if has("reason") {
-        return One("card/code/unavailable");
-    }
-    if has("check_consume") {
-        return One("card/code/get");
-    }
-    if has("code") && obj["code"].is_array() {
-        return Ambiguous(vec!["card/code/deposit", "card/code/checkcode"]);
-    }
-    if has("code") {
+        ])
+    })
+}
+
+/// Stock, listing, test whitelist and the cells shown on a card's page.
+fn card_admin(k: &Keys) -> Option<Detected> {
+    let one = if k.any(&["increase_stock_value", "reduce_stock_value"]) {
+        "card/modifystock"
+    } else if k.any(&["offset", "count", "status_list"]) {
+        "card/batchget"
+    } else if k.has("username") || k.array("openid") {
+        "card/testwhitelist/set"
+    } else if k.any(&["need_verify_cod", "need_remark_amount"]) {
+        "card/selfconsumecell/set"
+    } else if k.has("is_open") {
+        return Some(Detected::Ambiguous(vec![
+            "card/paycell/set",
+            "card/selfconsumecell/set",
+        ]));
+    } else {
+        return None;
+    };
+    Some(Detected::One(one))
+}
+
+/// The card/code calls; a bare `code` is sent to several of them.
+fn code_shape(k: &Keys) -> Option<Detected> {
+    use Detected::*;
+    Some(if k.has("encrypt_code") {
+        One("card/code/decrypt")
+    } else if k.has("new_code") || k.has("newcode") {
+        One("card/code/update")
+    } else if k.has("reason") {
+        One("card/code/unavailable")
+    } else if k.has("check_consume") {
+        One("card/code/get")
+    } else if k.array("code") {
+        Ambiguous(vec!["card/code/deposit", "card/code/checkcode"])
+    } else if k.has("code") {
         let mut c = vec![
             "card/code/get",
             "card/code/consume",
             "card/code/unavailable",
         ];
-        if has("card_id") {
+        if k.has("card_id") {
             c.push("card/membercard/userinfo/get");
         }
-        return Ambiguous(c);
+        Ambiguous(c)
+    } else {
+        return None;
+    })
+}
+
+/// Reading a user's cards or one card: the fewest keys, so the last guess.
+fn lookup(k: &Keys) -> Option<Detected> {
+    if k.has("openid") {
+        return Some(Detected::One("card/user/getcardlist"));
     }
-    if has("openid") {
-        return One("card/user/getcardlist");
-    }
-    if has("card_id") && obj.len() == 1 {
-        return Ambiguous(vec![
+    (k.has("card_id") && k.0.len() == 1).then(|| {
+        Detected::Ambiguous(vec![
             "card/get",
             "card/delete",
             "card/mpnews/gethtml",
             "card/code/getdepositcount",
-        ]);
-    }
-    Unknown
+        ])
+    })
 }
 
 #[cfg(test)]

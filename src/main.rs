@@ -1,13 +1,12 @@
 //! The `cardlint` command: parse arguments, call the library, pick a renderer, exit code.
 
-mod check_cmd;
-mod explain_cmd;
-mod serve_cmd;
+mod cli;
 
-use cardlint::report::{self, Outcome};
+use cardlint::report::Outcome;
 use cardlint::Lang;
-use clap::{Parser, Subcommand, ValueEnum};
-use std::io::{IsTerminal, Write};
+use clap::{Parser, Subcommand};
+use cli::output::{print, render, Color, Format};
+use cli::{check, explain, serve, sign};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -32,7 +31,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Lint request bodies: files, directories (.json, .jsonc, .http) or - for stdin
-    Check(check_cmd::CheckArgs),
+    Check(check::CheckArgs),
     /// Write a commented starter cardlint.toml in the current folder
     Init,
     /// Print shell completions
@@ -44,9 +43,8 @@ enum Command {
     Man,
     /// List every rule
     Rules,
-    /// Show a rule's documentation: what, why, fix and an example
     /// Explain an errcode (40053), a response (JSON text, a file, or - for stdin), a symptom
-    /// (签名错误, "iOS 不行") or a rule (JSON001)
+    /// (签名错误, "iOS 不行") or a rule (JSON001): its causes, fixes and documentation
     Explain {
         query: String,
         /// The request that got this answer: its findings are ranked against the errcode
@@ -58,8 +56,9 @@ enum Command {
         /// Show only the meaning on this platform
         #[arg(long, value_parser = ["mp", "wecom", "miniprogram"])]
         platform: Option<String>,
-        #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
-        format: Format,
+        /// An explanation is text for people or one JSON document
+        #[arg(long, short = 'f', value_enum, default_value_t = explain::Format::Human)]
+        format: explain::Format,
     },
     /// List the endpoints cardlint knows
     Endpoints,
@@ -75,74 +74,10 @@ enum Command {
         fix: bool,
     },
     /// Run a local card-API sandbox: every request is linted and answered like WeChat would
-    Serve(serve_cmd::ServeArgs),
+    Serve(serve::ServeArgs),
     /// Compute card signatures (the api_ticket is read from CARDLINT_API_TICKET or --api-ticket)
     #[command(subcommand)]
-    Sign(Sign),
-}
-
-#[derive(Subcommand)]
-enum Sign {
-    /// The card_ext string to pass as cardExt to wx.addCard
-    CardExt {
-        #[arg(long)]
-        card_id: String,
-        /// Seconds; default: now
-        #[arg(long)]
-        timestamp: Option<String>,
-        /// Default: 16 random characters
-        #[arg(long)]
-        nonce_str: Option<String>,
-        /// Only for use_custom_code cards
-        #[arg(long, default_value = "")]
-        code: String,
-        /// Only for bind_openid cards
-        #[arg(long, default_value = "")]
-        openid: String,
-        #[command(flatten)]
-        ticket: Ticket,
-    },
-    /// The cardSign of wx.chooseCard
-    ChooseCard {
-        #[arg(long)]
-        appid: String,
-        #[arg(long, default_value = "")]
-        location_id: String,
-        #[arg(long, default_value = "")]
-        card_id: String,
-        #[arg(long, default_value = "")]
-        card_type: String,
-        #[arg(long)]
-        timestamp: Option<String>,
-        #[arg(long)]
-        nonce_str: Option<String>,
-        #[command(flatten)]
-        ticket: Ticket,
-    },
-}
-
-#[derive(clap::Args)]
-struct Ticket {
-    /// The wx_card api_ticket (never printed); default: $CARDLINT_API_TICKET
-    #[arg(long, env = "CARDLINT_API_TICKET", hide_env_values = true)]
-    api_ticket: String,
-}
-
-#[derive(Clone, Copy, ValueEnum, PartialEq)]
-pub(crate) enum Format {
-    Human,
-    Json,
-    Sarif,
-    Github,
-    Junit,
-    Gitlab,
-}
-
-#[derive(Clone, Copy, ValueEnum, PartialEq)]
-pub(crate) enum Color {
-    Auto,
-    Always,
-    Never,
+    Sign(sign::Sign),
 }
 
 fn main() -> ExitCode {
@@ -155,9 +90,9 @@ fn main() -> ExitCode {
     };
     let lang = cli.lang.unwrap_or_else(Lang::from_env);
     match cli.command {
-        Command::Check(args) => check_cmd::run(args, cli.lang),
+        Command::Check(args) => check::run(args, cli.lang),
         Command::Init => init(lang),
-        Command::Serve(args) => serve_cmd::run(args, lang),
+        Command::Serve(args) => serve::run(args, lang),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             let mut out = Vec::new();
@@ -184,13 +119,13 @@ fn main() -> ExitCode {
             endpoint,
             platform,
             format,
-        } => explain_cmd::run(
-            explain_cmd::Args {
+        } => explain::run(
+            explain::Args {
                 query,
                 request,
                 endpoint,
                 platform,
-                json: matches!(format, Format::Json),
+                json: format == explain::Format::Json,
             },
             lang,
         ),
@@ -218,7 +153,7 @@ fn main() -> ExitCode {
             ExitCode::from(u8::from(errors))
         }
         Command::Sign(sign) => {
-            print(&(signing(sign) + "\n"));
+            print(&(sign::signing(sign) + "\n"));
             ExitCode::SUCCESS
         }
         Command::Endpoints => {
@@ -246,130 +181,4 @@ fn init(lang: Lang) -> ExitCode {
             ExitCode::from(2)
         }
     }
-}
-
-pub(crate) fn print(text: &str) {
-    let mut out = std::io::stdout().lock();
-    // a closed pipe (`| head`) is not an error worth a panic
-    let _ = out.write_all(text.as_bytes());
-    let _ = out.flush();
-}
-
-/// The report writer of a format.
-pub(crate) fn writer(format: Format, color: Color, lang: Lang) -> Box<dyn report::Stream> {
-    match format {
-        Format::Json => Box::new(report::json::Json::default()),
-        Format::Sarif => Box::new(report::sarif::Sarif::new(lang)),
-        Format::Github => Box::new(report::github::Github::default()),
-        Format::Junit => Box::new(report::junit::Junit::default()),
-        Format::Gitlab => Box::new(report::gitlab::Gitlab::default()),
-        Format::Human => {
-            let tty = std::io::stdout().is_terminal();
-            let color = match color {
-                Color::Always => true,
-                Color::Never => false,
-                Color::Auto => tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-            };
-            let width = if tty {
-                terminal_width().unwrap_or(100)
-            } else {
-                100
-            };
-            Box::new(report::human::Human::new(report::human::Style {
-                color,
-                width,
-                lang,
-            }))
-        }
-    }
-}
-
-/// A whole report at once (secrets masked by the writer).
-pub(crate) fn render(
-    outcomes: &[Outcome],
-    stale: &[cardlint::baseline::Entry],
-    format: Format,
-    color: Color,
-    lang: Lang,
-) -> String {
-    report::render(&mut *writer(format, color, lang), outcomes, stale)
-}
-
-fn now_secs() -> String {
-    cardlint::unix_now().to_string()
-}
-
-/// A nonce from the clock and the process id: unique per call, which is all a nonce needs.
-fn nonce() -> String {
-    let t = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    let mut x = (t as u64) ^ (u64::from(std::process::id()) << 32) ^ 0x9E37_79B9_7F4A_7C15;
-    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789";
-    (0..16)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            ALPHABET[(x % ALPHABET.len() as u64) as usize] as char
-        })
-        .collect()
-}
-
-fn signing(sign: Sign) -> String {
-    use cardlint::signature;
-    match sign {
-        Sign::CardExt {
-            card_id,
-            timestamp,
-            nonce_str,
-            code,
-            openid,
-            ticket,
-        } => signature::card_ext_json(&signature::CardExtInput {
-            api_ticket: ticket.api_ticket,
-            card_id,
-            timestamp: timestamp.unwrap_or_else(now_secs),
-            nonce_str: nonce_str.unwrap_or_else(nonce),
-            code,
-            openid,
-            balance: String::new(),
-        }),
-        Sign::ChooseCard {
-            appid,
-            location_id,
-            card_id,
-            card_type,
-            timestamp,
-            nonce_str,
-            ticket,
-        } => {
-            let timestamp = timestamp.unwrap_or_else(now_secs);
-            let nonce_str = nonce_str.unwrap_or_else(nonce);
-            let sign = signature::choose_card_sign(
-                &ticket.api_ticket,
-                &appid,
-                &location_id,
-                &timestamp,
-                &nonce_str,
-                &card_id,
-                &card_type,
-            );
-            serde_json::json!({
-                "shopId": location_id,
-                "cardType": card_type,
-                "cardId": card_id,
-                "timestamp": timestamp,
-                "nonceStr": nonce_str,
-                "signType": "SHA1",
-                "cardSign": sign,
-            })
-            .to_string()
-        }
-    }
-}
-
-fn terminal_width() -> Option<usize> {
-    std::env::var("COLUMNS").ok()?.parse().ok()
 }

@@ -2,38 +2,44 @@
 //! large, binary or too deep input, an unknown endpoint, a `--card` that cannot be used.
 
 use crate::registry::{self, Lang};
-use crate::LintError;
+use crate::{InputError, LintError};
 
 pub fn lint_error(e: &LintError, lang: Lang) -> String {
-    use crate::InputError::*;
-    let t = |key: &str, args: Vec<(&'static str, String)>| registry::say(lang, key, &args);
     match e {
         LintError::UnknownEndpoint { name, suggestion } => {
             let mut a = vec![("endpoint", name.clone())];
             if let Some(s) = suggestion {
                 a.push(("suggestion", s.clone()));
             }
-            t("error.unknown_endpoint", a)
+            registry::say(lang, "error.unknown_endpoint", &a)
         }
-        LintError::Input(Io { path, source }) => t(
+        LintError::Input(e) => input_error(e, lang),
+    }
+}
+
+pub fn input_error(e: &InputError, lang: Lang) -> String {
+    use InputError::*;
+    let t = |key: &str, args: Vec<(&'static str, String)>| registry::say(lang, key, &args);
+    match e {
+        Io { path, source } => t(
             "error.io",
             vec![("path", path.clone()), ("reason", source.to_string())],
         ),
-        LintError::Input(TooLarge { path, limit }) => t(
+        TooLarge { path, limit } => t(
             "error.too_large",
             vec![("path", path.clone()), ("limit", limit.to_string())],
         ),
-        LintError::Input(Utf16 { path }) => t("error.utf16", vec![("path", path.clone())]),
-        LintError::Input(Binary { path, offset }) => t(
+        Utf16 { path } => t("error.utf16", vec![("path", path.clone())]),
+        Binary { path, offset } => t(
             "error.binary",
             vec![("path", path.clone()), ("offset", offset.to_string())],
         ),
-        LintError::Input(TooDeep {
+        TooDeep {
             path,
             depth,
             line,
             column,
-        }) => t(
+        } => t(
             "error.too_deep",
             vec![
                 ("path", path.clone()),

@@ -580,3 +580,34 @@ fn the_summary_does_not_call_unchecked_inputs_clean() {
     assert!(!text.contains("no problems"), "{text}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn explain_refuses_formats_it_cannot_print_and_its_help_is_one_sentence() {
+    for format in ["sarif", "github", "junit", "gitlab"] {
+        cardlint()
+            .args(["explain", "40053", "--format", format])
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("possible values: human, json"));
+    }
+    cardlint()
+        .args(["explain", "40053", "--format", "json"])
+        .assert()
+        .success();
+    let help = cardlint().args(["explain", "--help"]).output().unwrap();
+    let first = String::from_utf8_lossy(&help.stdout)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert!(first.starts_with("Explain an errcode"), "{first}");
+    assert!(
+        !first.contains("example Explain"),
+        "two summaries glued: {first}"
+    );
+    // an errcode-looking text that is no errcode is "nothing matches", not a crash
+    cardlint()
+        .args(["explain", "{99999,no such code}"])
+        .assert()
+        .code(2);
+}

@@ -4,7 +4,6 @@
 mod common;
 
 use cardlint::registry;
-use std::collections::BTreeSet;
 
 fn rule_files() -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(common::root().join("rules"))

@@ -192,4 +192,3 @@ fn cause_term(c: &Cause) -> &'static str {
         Cause::JsapiTicketUsed => "cause.jsapi_ticket",
     }
 }
-

@@ -238,8 +238,9 @@ fn value_after(text: &str, from: usize, end: usize, card_id: Option<String>) -> 
             if next.starts_with('(') || next.starts_with('.') {
                 return None;
             }
-            assigned_object(text, name, v)
-                .then(|| Found::Hit(Hit::new(code::EXT009, v..v + len).term("kind", "kind.variable")))
+            assigned_object(text, name, v).then(|| {
+                Found::Hit(Hit::new(code::EXT009, v..v + len).term("kind", "kind.variable"))
+            })
         }
         _ => None,
     }

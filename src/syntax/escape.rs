@@ -55,7 +55,6 @@ pub fn decode(raw: &str) -> (String, Vec<usize>) {
     (out, map)
 }
 
-
 #[cfg(test)]
 mod tests {
     #[test]

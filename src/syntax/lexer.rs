@@ -58,6 +58,73 @@ fn is_word_char(c: char) -> bool {
         || c.is_control())
 }
 
+/// The quotes that may close a string opened by `open`: typographic quotes are paired loosely,
+/// since editors and chat apps rarely get the left/right direction right.
+fn closers(open: char) -> &'static [char] {
+    match open {
+        '"' => &['"'],
+        '\'' => &['\''],
+        '‘' | '’' => &['’', '‘', '\''],
+        _ => &['”', '“', '"'],
+    }
+}
+
+/// `“…“`: a typographic pair that does not even match is worth its own finding.
+fn mismatched_pair(open: char, close: char, span: Span) -> Option<Hit> {
+    if matches!(close, '"' | '\'') || close != open {
+        return None;
+    }
+    let ascii = if matches!(close, '‘' | '’') {
+        "'"
+    } else {
+        "\""
+    };
+    Some(
+        Hit::new(code::JSON002, span)
+            .arg("char", close.to_string())
+            .arg("ascii", ascii),
+    )
+}
+
+/// The one-character escapes of JSON, by the letter after the backslash.
+fn simple_escape(c: char) -> Option<char> {
+    Some(match c {
+        '"' | '\\' | '/' => c,
+        'b' => '\u{8}',
+        'f' => '\u{c}',
+        'n' => '\n',
+        'r' => '\r',
+        't' => '\t',
+        _ => return None,
+    })
+}
+
+/// What reading one string collects besides where it ends.
+#[derive(Default)]
+struct StrScan {
+    out: String,
+    /// (byte pos, out len) of the first raw line break: where an unterminated string is cut.
+    first_newline: Option<(usize, usize)>,
+    /// The first `\u` escape of a non-ASCII character: such text is better written raw.
+    escaped_non_ascii: Option<Span>,
+    /// Kept apart from the lexer's until the string ends, since a cut string drops some.
+    hits: Vec<Hit>,
+}
+
+impl StrScan {
+    fn control(&mut self, c: char, at: usize, end: usize) {
+        if matches!(c, '\n' | '\r') && self.first_newline.is_none() {
+            self.first_newline = Some((at, self.out.len()));
+        }
+        self.out.push(c);
+        // one finding per string: a wrapped paragraph is one mistake, not ten
+        if !self.hits.iter().any(|h: &Hit| h.code == code::JSON006) {
+            self.hits
+                .push(Hit::new(code::JSON006, at..end).arg("char", format!("U+{:04X}", c as u32)));
+        }
+    }
+}
+
 impl<'a> Lexer<'a> {
     pub fn new(text: &'a str, start: usize, end: usize) -> Self {
         Lexer {
@@ -246,126 +313,126 @@ impl<'a> Lexer<'a> {
     }
 
     fn string(&mut self, start: usize, open: char) -> Token {
-        let closers: &[char] = match open {
-            '"' => &['"'],
-            '\'' => &['\''],
-            '‘' | '’' => &['’', '‘', '\''],
-            _ => &['”', '“', '"'],
-        };
-        if open != '"' {
-            let code = if matches!(open, '\'' | '‘' | '’') {
-                code::JSON005
-            } else {
-                code::JSON002
-            };
-            let hit = Hit::new(code, start..start + open.len_utf8());
-            self.hits.push(if code == code::JSON002 {
-                hit.arg("char", open.to_string()).arg("ascii", "\"")
-            } else {
-                hit
-            });
-        }
-        let opener = (open != '"').then(|| self.hits.len() - 1);
-        let mut out = String::new();
+        let closers = closers(open);
+        let opener = self.report_opener(start, open);
+        let mut s = StrScan::default();
         let mut p = start + open.len_utf8();
-        let mut first_newline: Option<(usize, usize)> = None; // (byte pos, out len)
-        let mut escaped_non_ascii: Option<Span> = None;
-        let mut string_hits = Vec::new();
-        let bytes = self.text.as_bytes();
         loop {
             if open == '"' {
-                // the plain run up to the next quote, escape or control character, at once
-                let run = bytes[p..self.end]
-                    .iter()
-                    .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
-                    .unwrap_or(self.end - p);
-                out.push_str(&self.text[p..p + run]);
-                p += run;
+                p = self.plain_run(p, &mut s.out);
             }
             let Some(c) = self.char_at(p) else {
-                return self.unterminated(start, open, out, first_newline, string_hits);
+                return self.unterminated(start, open, s);
             };
             let at = p;
             p += c.len_utf8();
             if closers.contains(&c) {
-                // a quote that opens the next key (`"a,\n  "next": 1`) means this string
-                // lost its closing quote at the line break
-                let next = self.char_at(p);
-                if first_newline.is_some() && next.is_some_and(|n| n.is_alphanumeric() || n == '_')
-                {
-                    return self.unterminated(start, open, out, first_newline, string_hits);
+                if self.opens_next_key(&s, p) {
+                    return self.unterminated(start, open, s);
                 }
-                if !matches!(c, '"' | '\'') && c == open {
-                    // “…“: a typographic pair that does not even match is worth its own finding
-                    let ascii = if matches!(c, '‘' | '’') {
-                        "'"
-                    } else {
-                        "\""
-                    };
-                    string_hits.push(
-                        Hit::new(code::JSON002, at..p)
-                            .arg("char", c.to_string())
-                            .arg("ascii", ascii),
-                    );
+                if let Some(h) = mismatched_pair(open, c, at..p) {
+                    s.hits.push(h);
                 }
                 break;
             }
             match c {
-                '\\' => {
-                    let esc_start = at;
-                    match self.char_at(p) {
-                        Some(e @ ('"' | '\\' | '/')) => {
-                            out.push(e);
-                            p += 1;
-                        }
-                        Some('b') => (out.push('\u{8}'), p += 1).1,
-                        Some('f') => (out.push('\u{c}'), p += 1).1,
-                        Some('n') => (out.push('\n'), p += 1).1,
-                        Some('r') => (out.push('\r'), p += 1).1,
-                        Some('t') => (out.push('\t'), p += 1).1,
-                        Some('u') => {
-                            let (ch, len) = self.unicode_escape(p + 1);
-                            p += 1 + len;
-                            match ch {
-                                Some(ch) => {
-                                    if ch as u32 >= 0x80 && escaped_non_ascii.is_none() {
-                                        escaped_non_ascii = Some(esc_start..p);
-                                    }
-                                    out.push(ch);
-                                }
-                                None => string_hits.push(
-                                    Hit::new(code::JSON015, esc_start..p)
-                                        .arg("escape", self.text[esc_start..p].to_string()),
-                                ),
-                            }
-                        }
-                        Some(other) => {
-                            p += other.len_utf8();
-                            out.push(other);
-                            string_hits.push(
-                                Hit::new(code::JSON015, esc_start..p)
-                                    .arg("escape", self.text[esc_start..p].to_string()),
-                            );
-                        }
-                        None => {}
-                    }
-                }
-                c if (c as u32) < 0x20 => {
-                    if matches!(c, '\n' | '\r') && first_newline.is_none() {
-                        first_newline = Some((at, out.len()));
-                    }
-                    out.push(c);
-                    // one finding per string: a wrapped paragraph is one mistake, not ten
-                    if !string_hits.iter().any(|h: &Hit| h.code == code::JSON006) {
-                        string_hits.push(
-                            Hit::new(code::JSON006, at..p)
-                                .arg("char", format!("U+{:04X}", c as u32)),
-                        );
-                    }
-                }
-                c => out.push(c),
+                '\\' => p = self.escape(at, p, &mut s),
+                c if (c as u32) < 0x20 => s.control(c, at, p),
+                c => s.out.push(c),
             }
         }
+        self.finish_string(start, p, opener, s)
+    }
+
+    /// Anything but `"` opens a string that strict JSON rejects; the finding is recorded now
+    /// (so it comes before those inside the string) and gets its repair once the string is
+    /// read. Returns its index in `hits`.
+    fn report_opener(&mut self, start: usize, open: char) -> Option<usize> {
+        if open == '"' {
+            return None;
+        }
+        let code = if matches!(open, '\'' | '‘' | '’') {
+            code::JSON005
+        } else {
+            code::JSON002
+        };
+        let hit = Hit::new(code, start..start + open.len_utf8());
+        self.hits.push(if code == code::JSON002 {
+            hit.arg("char", open.to_string()).arg("ascii", "\"")
+        } else {
+            hit
+        });
+        Some(self.hits.len() - 1)
+    }
+
+    /// Copies the plain run up to the next quote, escape or control character at once,
+    /// rather than char by char; returns where the run stops.
+    fn plain_run(&self, p: usize, out: &mut String) -> usize {
+        let run = self.text.as_bytes()[p..self.end]
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+            .unwrap_or(self.end - p);
+        out.push_str(&self.text[p..p + run]);
+        p + run
+    }
+
+    /// A quote that opens the next key (`"a,\n  "next": 1`) means this string lost its
+    /// closing quote at the line break.
+    fn opens_next_key(&self, s: &StrScan, after: usize) -> bool {
+        let next = self.char_at(after);
+        s.first_newline.is_some() && next.is_some_and(|n| n.is_alphanumeric() || n == '_')
+    }
+
+    /// Reads the escape whose backslash is at `at` (`p` just after it); returns where
+    /// reading goes on.
+    fn escape(&self, at: usize, mut p: usize, s: &mut StrScan) -> usize {
+        let bad_escape =
+            |p: usize| Hit::new(code::JSON015, at..p).arg("escape", self.text[at..p].to_string());
+        match self.char_at(p) {
+            Some('u') => {
+                let (ch, len) = self.unicode_escape(p + 1);
+                p += 1 + len;
+                match ch {
+                    Some(ch) => {
+                        if ch as u32 >= 0x80 && s.escaped_non_ascii.is_none() {
+                            s.escaped_non_ascii = Some(at..p);
+                        }
+                        s.out.push(ch);
+                    }
+                    None => s.hits.push(bad_escape(p)),
+                }
+            }
+            Some(e) => match simple_escape(e) {
+                Some(ch) => {
+                    s.out.push(ch);
+                    p += 1;
+                }
+                None => {
+                    // kept as the character it escapes: most likely what was meant
+                    p += e.len_utf8();
+                    s.out.push(e);
+                    s.hits.push(bad_escape(p));
+                }
+            },
+            None => {}
+        }
+        p
+    }
+
+    /// Gives the quoting findings their repair and records the string's own findings.
+    fn finish_string(
+        &mut self,
+        start: usize,
+        p: usize,
+        opener: Option<usize>,
+        s: StrScan,
+    ) -> Token {
+        let StrScan {
+            out,
+            escaped_non_ascii,
+            hits: mut string_hits,
+            ..
+        } = s;
         // the repair of a quoting problem is the string written again as JSON: same text,
         // double quotes, raw UTF-8 (written only for a string that needs it)
         let needs_rewrite = opener.is_some()
@@ -406,14 +473,13 @@ impl<'a> Lexer<'a> {
     /// A string without its closing quote: end it at its first raw line break if it has one,
     /// so the rest of the file can still be read; a comma just before the break is taken as
     /// the separator it was meant to be.
-    fn unterminated(
-        &mut self,
-        start: usize,
-        open: char,
-        mut out: String,
-        first_newline: Option<(usize, usize)>,
-        mut string_hits: Vec<Hit>,
-    ) -> Token {
+    fn unterminated(&mut self, start: usize, open: char, s: StrScan) -> Token {
+        let StrScan {
+            mut out,
+            first_newline,
+            hits: mut string_hits,
+            ..
+        } = s;
         let (stop, keep) = first_newline.unwrap_or((self.end, out.len()));
         out.truncate(keep);
         string_hits.retain(|h: &Hit| h.span.start < stop);

@@ -8,6 +8,13 @@ use cardlint::{Lang, Options};
 use std::io::Read;
 use std::process::ExitCode;
 
+/// What `explain` prints: the CI formats are for findings of files, which it has none of.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
 pub struct Args {
     pub query: String,
     pub request: Option<std::path::PathBuf>,
@@ -64,7 +71,7 @@ pub fn run(args: Args, lang: Lang) -> ExitCode {
         Query::Rule(r) => {
             return match cardlint::explain::rule::explain(&r, lang) {
                 Some(text) => {
-                    crate::print(&text);
+                    crate::cli::output::print(&text);
                     ExitCode::SUCCESS
                 }
                 None => {
@@ -85,36 +92,12 @@ pub fn run(args: Args, lang: Lang) -> ExitCode {
         Query::Symptom => (None, None),
     };
     // the request that failed, linted, so its findings can be ranked against the answer
-    let request = match (&args.request, inline_request) {
-        (Some(p), _) => match std::fs::read(p) {
-            Ok(b) => Some((p.display().to_string(), b)),
-            Err(e) => {
-                let err = cardlint::LintError::Input(cardlint::InputError::Io {
-                    path: p.display().to_string(),
-                    source: e,
-                });
-                eprintln!("{}", cardlint::messages::lint_error(&err, lang));
-                return ExitCode::from(2);
-            }
-        },
-        (None, r) => r,
-    };
-    let report = match request {
-        Some((path, bytes)) => {
-            let options = Options {
-                endpoint: args.endpoint.clone(),
-                lang: Some(lang),
-                ..Options::default()
-            };
-            match cardlint::lint_bytes(&options, &path, &bytes) {
-                Ok(r) => Some(r),
-                Err(e) => {
-                    eprintln!("{}", cardlint::messages::lint_error(&e, lang));
-                    return ExitCode::from(2);
-                }
-            }
+    let report = match linted_request(&args, inline_request, lang) {
+        Ok(r) => r,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
         }
-        None => None,
     };
     let endpoint = args
         .endpoint
@@ -130,43 +113,17 @@ pub fn run(args: Args, lang: Lang) -> ExitCode {
             .map(|r| r.findings.clone())
             .unwrap_or_default(),
     };
-    let explanation = match &response {
-        Some(resp) => match explain::code(resp.errcode) {
-            Some(code) => {
-                let shown = (!resp.errmsg.is_empty()).then_some(resp);
-                explain::for_code(code, shown, ask)
-            }
-            None => {
-                let nearby: Vec<String> = explain::nearby(resp.errcode)
-                    .iter()
-                    .map(i64::to_string)
-                    .collect();
-                let mut a = vec![("errcode", resp.errcode.to_string())];
-                if !nearby.is_empty() {
-                    a.push(("nearby", nearby.join(", ")));
-                }
-                eprintln!("{}", say(lang, "error.unknown_errcode", &a));
-                return ExitCode::from(2);
-            }
-        },
-        None => match explain::symptoms(&args.query).first() {
-            Some(s) => explain::for_symptom(s, ask),
-            // text that carries an errcode, as the seed writes them: `{47001,data format error}`
-            None if explain::errcode_in(&args.query).is_some() => {
-                let code = explain::errcode_in(&args.query).and_then(explain::code);
-                explain::for_code(code.expect("checked"), None, ask)
-            }
-            None => {
-                let a = [("query", args.query.clone())];
-                eprintln!("{}", say(lang, "error.nothing_matches", &a));
-                return ExitCode::from(2);
-            }
-        },
+    let explanation = match explanation(&args.query, response.as_ref(), ask, lang) {
+        Ok(e) => e,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
     };
     if args.json {
         let mut text = serde_json::to_string_pretty(&explanation).expect("serializable");
         text.push('\n');
-        crate::print(&cardlint::redact::mask(&text));
+        crate::cli::output::print(&cardlint::redact::mask(&text));
         return ExitCode::SUCCESS;
     }
     let mut text = explain::render(&explanation, lang);
@@ -186,6 +143,78 @@ pub fn run(args: Args, lang: Lang) -> ExitCode {
             },
         ));
     }
-    crate::print(&cardlint::redact::mask(&text));
+    crate::cli::output::print(&cardlint::redact::mask(&text));
     ExitCode::SUCCESS
+}
+
+/// The request named by `--request` or found before the response in an .http file, linted.
+fn linted_request(
+    args: &Args,
+    inline: Option<(String, Vec<u8>)>,
+    lang: Lang,
+) -> Result<Option<cardlint::Report>, String> {
+    let request = match (&args.request, inline) {
+        (Some(p), _) => match std::fs::read(p) {
+            Ok(b) => Some((p.display().to_string(), b)),
+            Err(e) => {
+                let err = cardlint::InputError::Io {
+                    path: p.display().to_string(),
+                    source: e,
+                };
+                return Err(cardlint::messages::input_error(&err, lang));
+            }
+        },
+        (None, r) => r,
+    };
+    let Some((path, bytes)) = request else {
+        return Ok(None);
+    };
+    let options = Options {
+        endpoint: args.endpoint.clone(),
+        lang: Some(lang),
+        ..Options::default()
+    };
+    cardlint::lint_bytes(&options, &path, &bytes)
+        .map(Some)
+        .map_err(|e| cardlint::messages::lint_error(&e, lang))
+}
+
+/// The causes of an errcode (with its errmsg) or of a symptom, ranked against the findings.
+fn explanation(
+    query: &str,
+    response: Option<&Response>,
+    ask: Ask,
+    lang: Lang,
+) -> Result<explain::Explanation, String> {
+    match response {
+        Some(resp) => match explain::code(resp.errcode) {
+            Some(code) => {
+                let shown = (!resp.errmsg.is_empty()).then_some(resp);
+                Ok(explain::for_code(code, shown, ask))
+            }
+            None => {
+                let nearby: Vec<String> = explain::nearby(resp.errcode)
+                    .iter()
+                    .map(i64::to_string)
+                    .collect();
+                let mut a = vec![("errcode", resp.errcode.to_string())];
+                if !nearby.is_empty() {
+                    a.push(("nearby", nearby.join(", ")));
+                }
+                Err(say(lang, "error.unknown_errcode", &a))
+            }
+        },
+        None => match explain::symptoms(query).first() {
+            Some(s) => Ok(explain::for_symptom(s, ask)),
+            // text that carries an errcode, as the seed writes them: `{47001,data format error}`
+            None => match explain::errcode_in(query).and_then(explain::code) {
+                Some(code) => Ok(explain::for_code(code, None, ask)),
+                None => Err(say(
+                    lang,
+                    "error.nothing_matches",
+                    &[("query", query.to_string())],
+                )),
+            },
+        },
+    }
 }

@@ -1,0 +1,126 @@
+//! `check --fix` and `check --diff`: fixes per file (with the session's rule selection),
+//! written in place, printed (stdin), or shown as a diff; then what remains is reported.
+
+use super::check::CheckArgs;
+use super::output::{print, render, Format};
+use super::session::{exit, Input, Session};
+use cardlint::messages::{input_error, lint_error};
+use cardlint::registry::say;
+use cardlint::report::Outcome;
+use cardlint::InputError;
+use std::path::Path;
+use std::process::ExitCode;
+
+/// What fixing the inputs gave.
+#[derive(Default)]
+struct Fixed {
+    outcomes: Vec<Outcome>,
+    diffs: String,
+    changed_any: bool,
+    /// The fixed payload read from stdin, printed instead of written.
+    stdin: Option<String>,
+}
+
+pub fn run(
+    args: &CheckArgs,
+    session: &Session,
+    inputs: &[Input],
+    outcomes: Vec<Outcome>,
+) -> ExitCode {
+    let mut done = Fixed {
+        outcomes,
+        ..Fixed::default()
+    };
+    for input in inputs {
+        fix_one(args, session, input, &mut done);
+    }
+    let failed = done
+        .outcomes
+        .iter()
+        .any(|o| matches!(o, Outcome::Failed { .. }));
+    if args.diff {
+        // a diff is output too: a ticket in its context lines is masked (that hunk then needs
+        // applying by hand, which beats a ticket in a CI log)
+        print(&cardlint::redact::mask(&done.diffs));
+        for o in &done.outcomes {
+            if let Outcome::Failed { error, .. } = o {
+                eprintln!("{error}");
+            }
+        }
+        return ExitCode::from(if failed {
+            2
+        } else {
+            u8::from(done.changed_any)
+        });
+    }
+    let remaining = render(
+        &done.outcomes,
+        &[],
+        args.format.first().copied().unwrap_or(Format::Human),
+        args.color,
+        session.lang,
+    );
+    match &done.stdin {
+        // stdout carries the fixed payload; what remains goes to stderr
+        Some(text) => {
+            print(text);
+            eprint!("{remaining}");
+        }
+        None => print(&remaining),
+    }
+    let fails = done.outcomes.iter().any(|o| session.fails(o));
+    exit(failed, fails)
+}
+
+fn fix_one(args: &CheckArgs, session: &Session, input: &Input, done: &mut Fixed) {
+    let lang = session.lang;
+    let (shown, bytes) = session.bytes(input);
+    let bytes = match bytes {
+        Ok(b) => b,
+        Err(error) => {
+            done.outcomes.push(Outcome::Failed { path: shown, error });
+            return;
+        }
+    };
+    let rel = session.config.relative(Path::new(&shown));
+    let keep = |f: &mut Vec<cardlint::Finding>| session.config.filter(&rel, &session.selection, f);
+    let options = session.options_for(&rel);
+    let fixed = match cardlint::fix::fix_bytes(&options, &shown, &bytes, args.unsafe_fixes, &keep) {
+        Ok(f) => f,
+        Err(e) => {
+            done.outcomes.push(Outcome::Failed {
+                path: shown,
+                error: lint_error(&e, lang),
+            });
+            return;
+        }
+    };
+    let changed = fixed.text.as_bytes() != &*bytes;
+    done.changed_any |= changed;
+    if args.diff {
+        if changed {
+            let original = String::from_utf8_lossy(&bytes);
+            let diff = cardlint::fix::diff(&shown, &original, &fixed.text);
+            done.diffs.push_str(&diff);
+        }
+    } else if matches!(input, Input::Stdin(_)) {
+        done.stdin = Some(fixed.text.clone());
+    } else if changed {
+        if let Err(e) = std::fs::write(&shown, &fixed.text) {
+            let error = input_error(
+                &InputError::Io {
+                    path: shown.clone(),
+                    source: e,
+                },
+                lang,
+            );
+            done.outcomes.push(Outcome::Failed { path: shown, error });
+            return;
+        }
+    }
+    if fixed.fixed > 0 && !args.diff {
+        let a = [("path", shown.clone()), ("count", fixed.fixed.to_string())];
+        eprintln!("{}", say(lang, "fix.fixed", &a));
+    }
+    done.outcomes.push(Outcome::Checked(fixed.report));
+}

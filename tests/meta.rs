@@ -244,3 +244,56 @@ fn scaffolded_rules_are_filled_in() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// Each TOML's `check` names where the rule is emitted, and the rule's constant is used
+/// there: `syntax`, `source`, `schema` and `endpoint` (the pipeline's endpoint step, in
+/// lib.rs) are stages; `rules::NAME` is src/rules/NAME.rs.
+#[test]
+fn every_rule_is_emitted_where_its_check_says() {
+    let src = common::root().join("src");
+    let read_all = |paths: Vec<std::path::PathBuf>| -> String {
+        let mut text = String::new();
+        let mut stack = paths;
+        while let Some(p) = stack.pop() {
+            if p.is_dir() {
+                stack.extend(std::fs::read_dir(&p).unwrap().flatten().map(|e| e.path()));
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                text.push_str(&std::fs::read_to_string(&p).unwrap());
+            }
+        }
+        text
+    };
+    let mut bad = Vec::new();
+    for rule in registry::all() {
+        let places = match rule.check.as_str() {
+            "syntax" => vec![src.join("syntax")],
+            "source" => vec![src.join("source.rs")],
+            "schema" => vec![src.join("schema")],
+            "endpoint" => vec![src.join("lib.rs"), src.join("endpoint.rs")],
+            other => match other.strip_prefix("rules::") {
+                Some(m) if src.join("rules").join(format!("{m}.rs")).is_file() => {
+                    vec![src.join("rules").join(format!("{m}.rs"))]
+                }
+                _ => {
+                    bad.push(format!(
+                        "{}: check = {other:?} names no stage or rules module",
+                        rule.code
+                    ));
+                    continue;
+                }
+            },
+        };
+        let constant = format!("code::{}", rule.code);
+        let text = read_all(places);
+        let used = text
+            .match_indices(&constant)
+            .any(|(i, _)| !text[i + constant.len()..].starts_with(|c: char| c.is_ascii_digit()));
+        if !used {
+            bad.push(format!(
+                "{}: not emitted in {} (check = {:?})",
+                rule.code, rule.check, rule.check
+            ));
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}

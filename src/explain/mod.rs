@@ -106,7 +106,7 @@ pub enum Entry {
 }
 
 /// An errcode (`40053`), or symptom text; empty when nothing matches.
-pub fn lookup(key: &str, _platform: Option<&str>, _endpoint: Option<&str>) -> Vec<Entry> {
+pub fn lookup(key: &str) -> Vec<Entry> {
     if let Ok(n) = key.trim().parse::<i64>() {
         return code(n).map(Entry::Code).into_iter().collect();
     }

@@ -2,6 +2,7 @@
 //! explanation and fix; secrets masked in the quoted source.
 
 use super::{put, Outcome, Stream, Summary};
+use crate::registry::{say, term};
 use crate::{Finding, Lang, Report, Severity};
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
@@ -95,33 +96,21 @@ fn severity(s: Severity) -> miette::Severity {
     }
 }
 
-fn words(lang: Lang) -> [&'static str; 6] {
-    match lang {
-        Lang::Zh => ["个错误", "个警告", "条提示", "原因", "修复", "无问题"],
-        Lang::En => [
-            " error(s)",
-            " warning(s)",
-            " note(s)",
-            "why",
-            "fix",
-            "no problems",
-        ],
-    }
-}
-
 fn counts(lang: Lang, e: usize, w: usize, i: usize) -> String {
-    let wd = words(lang);
-    let sep = if lang == Lang::Zh { "，" } else { ", " };
     let mut parts = Vec::new();
-    for (n, word) in [(e, wd[0]), (w, wd[1]), (i, wd[2])] {
+    for (n, key) in [
+        (e, "report.errors"),
+        (w, "report.warnings"),
+        (i, "report.infos"),
+    ] {
         if n > 0 {
-            parts.push(format!("{n}{word}"));
+            parts.push(say(lang, key, &[("count", n.to_string())]));
         }
     }
     if parts.is_empty() {
-        wd[5].to_string()
+        term(lang, "report.clean")
     } else {
-        parts.join(sep)
+        parts.join(&term(lang, "report.separator"))
     }
 }
 
@@ -135,10 +124,9 @@ fn fixable(f: &Finding) -> &'static str {
 }
 
 fn finding_diag(f: &Finding, lang: Lang) -> FindingDiag {
-    let wd = words(lang);
     // the title says what is wrong; the label at the spot says what to do
     let mut labels = vec![LabeledSpan::new_primary_with_span(
-        Some(format!("{}: {}", wd[4], f.help)),
+        Some(format!("{}: {}", term(lang, "report.fix"), f.help)),
         f.span.clone(),
     )];
     for r in &f.related {
@@ -156,7 +144,7 @@ fn finding_diag(f: &Finding, lang: Lang) -> FindingDiag {
         title: format!("{}:{} {}{at}{}", f.line, f.column, f.message, fixable(f)),
         code: f.code.clone(),
         severity: severity(f.severity),
-        help: format!("{}: {}", wd[3], f.explanation),
+        help: format!("{}: {}", term(lang, "report.why"), f.explanation),
         labels,
     }
 }
@@ -244,24 +232,25 @@ impl Stream for Human {
                 ("code", e.code.clone()),
                 ("pointer", e.pointer.clone()),
             ];
-            text.push_str(&crate::registry::say(lang, "baseline.stale", &args));
+            text.push_str(&say(lang, "baseline.stale", &args));
             text.push('\n');
         }
         let s = self.summary;
-        let files = match lang {
-            Lang::Zh => format!("检查了 {} 个文件：", s.files),
-            Lang::En => format!("checked {} file(s): ", s.files),
-        };
-        text.push_str(&files);
+        text.push_str(&say(
+            lang,
+            "report.checked",
+            &[("count", s.files.to_string())],
+        ));
         let found = s.errors + s.warnings + s.infos;
         if self.failed > 0 {
             let n = self.failed;
-            text.push_str(&match lang {
-                Lang::Zh => format!("{n} 个无法检查"),
-                Lang::En => format!("{n} not checked"),
-            });
+            text.push_str(&say(
+                lang,
+                "report.not_checked",
+                &[("count", n.to_string())],
+            ));
             if found > 0 {
-                text.push_str(if lang == Lang::Zh { "，" } else { ", " });
+                text.push_str(&term(lang, "report.separator"));
             }
         }
         if found > 0 || self.failed == 0 {

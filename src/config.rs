@@ -313,21 +313,7 @@ impl Config {
             cfg.baseline = Some(dir.join(v));
         }
         if let Some(t) = table.get("endpoints").and_then(|v| v.as_table()) {
-            for (pattern, endpoint) in t {
-                let name = endpoint.as_str().unwrap_or("");
-                let canonical =
-                    crate::endpoint::canonical(name).ok_or_else(|| ConfigError::BadValue {
-                        path: shown.clone(),
-                        key: format!("endpoints.\"{pattern}\""),
-                        value: name.to_string(),
-                        expected: crate::endpoint::suggest(name)
-                            .unwrap_or_else(|| "cardlint endpoints".into()),
-                    })?;
-                cfg.endpoints.push((
-                    glob(&shown, pattern)?.compile_matcher(),
-                    canonical.to_string(),
-                ));
-            }
+            cfg.endpoints = endpoint_globs(&shown, t)?;
         }
         if let Some(t) = table.get("cards").and_then(|v| v.as_table()) {
             for (id, p) in t {
@@ -337,29 +323,8 @@ impl Config {
             }
         }
         if let Some(list) = table.get("overrides").and_then(|v| v.as_array()) {
-            for item in list {
-                let Some(t) = item.as_table() else { continue };
-                let mut files = GlobSetBuilder::new();
-                if let Some(v) = t.get("files") {
-                    for pattern in strings(&shown, "files", v)? {
-                        files.add(glob(&shown, &pattern)?);
-                    }
-                }
-                let rest: toml::Table = t
-                    .iter()
-                    .filter(|(k, _)| k.as_str() != "files")
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect();
-                let selection = selection(&shown, &rest, OVERRIDE_KEYS)?;
-                cfg.overrides.push(Override {
-                    files: files.build().map_err(|e| ConfigError::BadValue {
-                        path: shown.clone(),
-                        key: "files".into(),
-                        value: String::new(),
-                        expected: e.to_string(),
-                    })?,
-                    selection,
-                });
+            for t in list.iter().filter_map(|item| item.as_table()) {
+                cfg.overrides.push(override_of(&shown, t)?);
             }
         }
         Ok(cfg)
@@ -453,3 +418,50 @@ pub const STARTER: &str = r#"# cardlint configuration (the README's "Configurati
 # ignore = ["CARD024"]
 # rules = { CARD011 = "warning" }
 "#;
+
+/// `[endpoints]`: glob = endpoint, each endpoint checked against the known ones.
+fn endpoint_globs(
+    shown: &str,
+    t: &toml::Table,
+) -> Result<Vec<(globset::GlobMatcher, String)>, ConfigError> {
+    let mut out = Vec::new();
+    for (pattern, endpoint) in t {
+        let name = endpoint.as_str().unwrap_or("");
+        let canonical = crate::endpoint::canonical(name).ok_or_else(|| ConfigError::BadValue {
+            path: shown.to_string(),
+            key: format!("endpoints.\"{pattern}\""),
+            value: name.to_string(),
+            expected: crate::endpoint::suggest(name).unwrap_or_else(|| "cardlint endpoints".into()),
+        })?;
+        out.push((
+            glob(shown, pattern)?.compile_matcher(),
+            canonical.to_string(),
+        ));
+    }
+    Ok(out)
+}
+
+/// One `[[overrides]]` entry: its file globs and its rule selection.
+fn override_of(shown: &str, t: &toml::Table) -> Result<Override, ConfigError> {
+    let mut files = GlobSetBuilder::new();
+    if let Some(v) = t.get("files") {
+        for pattern in strings(shown, "files", v)? {
+            files.add(glob(shown, &pattern)?);
+        }
+    }
+    let rest: toml::Table = t
+        .iter()
+        .filter(|(k, _)| k.as_str() != "files")
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let selection = selection(shown, &rest, OVERRIDE_KEYS)?;
+    Ok(Override {
+        files: files.build().map_err(|e| ConfigError::BadValue {
+            path: shown.to_string(),
+            key: "files".into(),
+            value: String::new(),
+            expected: e.to_string(),
+        })?,
+        selection,
+    })
+}

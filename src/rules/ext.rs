@@ -17,7 +17,8 @@ const RENAMES: &[(&str, &str)] = &[
     ("open_id", "openid"),
 ];
 
-const TICKET_KEYS: &[&str] = &[
+/// Keys under which a ticket ends up in card_ext (the page scanner looks for them too).
+pub const TICKET_KEYS: &[&str] = &[
     "api_ticket",
     "apiTicket",
     "apiticket",

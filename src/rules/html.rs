@@ -150,7 +150,7 @@ fn card_ext_args(text: &str, start: usize, end: usize) -> Vec<Found> {
             // a quoted key "cardExt": is a key, not a string value
             let lit = &b[i..next.min(end)];
             if lit.len() > 2 && &lit[1..lit.len() - 1] == b"cardExt" {
-                hits.extend(value_after(text, next, end, card_id.clone()));
+                hits.extend(value_found(text, next, end, card_id.clone()));
             } else if lit.len() > 2 && &lit[1..lit.len() - 1] == b"cardId" {
                 card_id = literal_after(text, next, end);
             }
@@ -161,7 +161,7 @@ fn card_ext_args(text: &str, start: usize, end: usize) -> Vec<Found> {
         if b[i..].starts_with(b"cardExt") && (i == 0 || !is_ident(b[i - 1])) {
             let after = i + "cardExt".len();
             if !b.get(after).is_some_and(|c| is_ident(*c)) {
-                hits.extend(value_after(text, after, end, card_id.clone()));
+                hits.extend(value_found(text, after, end, card_id.clone()));
             }
             i = after;
             continue;
@@ -205,13 +205,117 @@ fn literal_after(text: &str, from: usize, end: usize) -> Option<String> {
     (!inner.contains('\\')).then(|| inner.to_string())
 }
 
+/// What the value of a `cardExt:` property gives: its ticket keys (EXT004), then EXT009 or the
+/// embedded card_ext.
+fn value_found(text: &str, from: usize, end: usize, card_id: Option<String>) -> Vec<Found> {
+    let Some(v) = value_start(text, from, end) else {
+        return Vec::new();
+    };
+    let mut found: Vec<Found> = ticket_keys(text, v, value_end(text.as_bytes(), v, end))
+        .into_iter()
+        .map(Found::Hit)
+        .collect();
+    found.extend(value_after(text, from, end, card_id));
+    found
+}
+
+/// Where the property value starting at `v` ends: the `,` or closing bracket at its level.
+fn value_end(b: &[u8], v: usize, end: usize) -> usize {
+    let mut i = v;
+    while i < end {
+        if let Some(next) = skip_opaque(b, i) {
+            i = next;
+            continue;
+        }
+        match b[i] {
+            b'(' | b'[' | b'{' => i = matching(b, i),
+            b',' | b')' | b']' | b'}' => return i,
+            _ => i += 1,
+        }
+    }
+    end
+}
+
+/// EXT004 in page code: a ticket key in a cardExt value that is no plain string (those go
+/// through the pipeline): an object literal key (`{api_ticket: t}`, also inside
+/// `JSON.stringify(...)`), or a quoted key inside the string pieces of a concatenation
+/// (`'..."api_ticket":"' + t + '"...'`).
+fn ticket_keys(text: &str, v: usize, end: usize) -> Vec<Hit> {
+    let b = text.as_bytes();
+    let plain_string = matches!(b.get(v), Some(b'"' | b'\''))
+        && skip_opaque(b, v).is_some_and(|close| {
+            let rest = text[close.min(end)..end].trim_start();
+            rest.is_empty()
+        });
+    if plain_string {
+        return Vec::new();
+    }
+    let mut hits = Vec::new();
+    let mut i = v;
+    while i < end {
+        if let Some(next) = skip_opaque(b, i) {
+            let next = next.min(end);
+            if matches!(b[i], b'"' | b'\'' | b'`') {
+                let lit = &text[i..next];
+                let followed_by_colon = text[next..end].trim_start().starts_with(':');
+                let inner = lit.get(1..lit.len().saturating_sub(1)).unwrap_or("");
+                if followed_by_colon && super::ext::TICKET_KEYS.contains(&inner) {
+                    hits.push(Hit::new(code::EXT004, i..next).arg("key", inner));
+                } else {
+                    hits.extend(quoted_keys_in(lit, i));
+                }
+            }
+            i = next;
+            continue;
+        }
+        if is_ident(b[i]) && (i == 0 || !is_ident(b[i - 1])) {
+            let len = b[i..end].iter().take_while(|c| is_ident(**c)).count();
+            let word = &text[i..i + len];
+            if super::ext::TICKET_KEYS.contains(&word)
+                && text[i + len..end].trim_start().starts_with(':')
+            {
+                hits.push(Hit::new(code::EXT004, i..i + len).arg("key", word));
+            }
+            i += len;
+            continue;
+        }
+        i += 1;
+    }
+    hits
+}
+
+/// `"api_ticket"` (or `\"api_ticket\"`) written as a key inside a string piece at `at`.
+fn quoted_keys_in(lit: &str, at: usize) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    for key in super::ext::TICKET_KEYS {
+        let mut from = 0;
+        while let Some(p) = lit[from..].find(key) {
+            let start = from + p;
+            let stop = start + key.len();
+            from = stop;
+            let before = lit[..start].trim_end_matches('\\');
+            let after = &lit[stop..];
+            let quoted_before = before.ends_with('"');
+            let after = after.trim_start_matches('\\');
+            if quoted_before && after.starts_with('"') && after[1..].trim_start().starts_with(':') {
+                hits.push(Hit::new(code::EXT004, at + start..at + stop).arg("key", *key));
+            }
+        }
+    }
+    hits
+}
+
 fn value_after(text: &str, from: usize, end: usize, card_id: Option<String>) -> Option<Found> {
     let b = text.as_bytes();
     let v = value_start(text, from, end)?;
     match b.get(v) {
-        // a string literal: the card_ext itself, linted by the pipeline
+        // a string literal: the card_ext itself, linted by the pipeline; a concatenation of
+        // pieces is not a document, only its ticket keys are looked for
         Some(b'"' | b'\'') => {
             let close = skip_opaque(b, v)?.min(end);
+            if text[close..end].trim_start().starts_with('+') {
+                return None;
+            }
             Some(Found::Embed(Embed {
                 pointer: String::new(),
                 span: Some(v..close),

@@ -51,6 +51,38 @@ pub fn canonical(name: &str) -> Option<&'static str> {
     })
 }
 
+/// What the path of a request line names.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PathMatch {
+    Exact(&'static str),
+    /// A misspelt card path (`card/luckymonkey/updateuserbalance`): the nearest endpoint.
+    Near(&'static str),
+    /// Another API's path that ends like a card endpoint (`cgi-bin/qrcode/create` and
+    /// `card/qrcode/create`): the card endpoint, if the body turns out to be its.
+    Sibling(&'static str),
+    Other,
+}
+
+pub fn resolve_path(name: &str) -> PathMatch {
+    if let Some(e) = canonical(name) {
+        return PathMatch::Exact(e);
+    }
+    let path = crate::source::endpoint_of_url(name.trim()).unwrap_or_default();
+    if path.starts_with("card/") {
+        if let Some(e) = suggest(&path).and_then(|s| canonical(&s)) {
+            return PathMatch::Near(e);
+        }
+    }
+    let tail = |p: &str| p.split_once('/').map(|(_, t)| t.to_string());
+    let sibling = ENDPOINTS
+        .iter()
+        .find(|e| e.starts_with("card/") && tail(e).is_some() && tail(e) == tail(&path));
+    match sibling {
+        Some(e) => PathMatch::Sibling(e),
+        None => PathMatch::Other,
+    }
+}
+
 pub fn suggest(name: &str) -> Option<String> {
     crate::suggest::closest(name, ENDPOINTS.iter().copied())
 }

@@ -195,27 +195,79 @@ fn analyse(
     env: &Env,
 ) -> Result<(Option<&'static str>, Vec<Hit>), syntax::parser::TooDeep> {
     let mut hits = source.hits.clone();
-    let from_request = source.request.as_ref().and_then(|r| {
-        let name = r.endpoint.as_deref()?;
-        match endpoint::canonical(name) {
-            Some(e) => Some(Ok(e)),
-            None => Some(Err((name.to_string(), r.span.clone()))),
-        }
-    });
-    let named = match (env.forced, from_request) {
-        (Some(e), _) | (None, Some(Ok(e))) => Some(e),
-        (None, Some(Err((name, span)))) => {
-            hits.push(Hit::new(code::EP003, span).arg("endpoint", name));
-            // the syntax is still checked; nothing that needs the endpoint is
-            let parsed = syntax::parser::parse(&source.text, source.body.start, source.body.end)?;
-            hits.extend(parsed.hits);
-            return Ok((None, hits));
-        }
-        (None, None) => None,
+    let from_request = source
+        .request
+        .as_ref()
+        .and_then(|r| Some((r.endpoint.as_deref()?, r.span.clone())));
+    let Some((path, span)) = from_request.filter(|_| env.forced.is_none()) else {
+        let doc = document(&source.text, source.body.clone(), env.forced, env)?;
+        hits.extend(doc.hits);
+        return Ok((doc.endpoint, hits));
     };
-    let doc = document(&source.text, source.body.clone(), named, env)?;
+    let body = source.body.clone();
+    let span = url_span(&source.text, span);
+    let named = match endpoint::resolve_path(path) {
+        endpoint::PathMatch::Exact(e) => e,
+        endpoint::PathMatch::Near(e) => {
+            // a path WeChat does not serve: said, and the body checked as the one meant
+            hits.push(
+                Hit::new(code::EP005, span)
+                    .arg("path", path)
+                    .arg("endpoint", e),
+            );
+            e
+        }
+        endpoint::PathMatch::Sibling(e) => {
+            let doc = document(&source.text, body.clone(), None, env)?;
+            if doc.endpoint == Some(e) {
+                // another API's path with this endpoint's body: said, and checked as it
+                hits.push(
+                    Hit::new(code::EP006, span)
+                        .arg("path", path)
+                        .arg("endpoint", e),
+                );
+                hits.extend(doc.hits);
+                return Ok((doc.endpoint, hits));
+            }
+            return syntax_only(source, path, span, hits);
+        }
+        endpoint::PathMatch::Other => return syntax_only(source, path, span, hits),
+    };
+    let doc = document(&source.text, body, Some(named), env)?;
     hits.extend(doc.hits);
     Ok((doc.endpoint, hits))
+}
+
+/// The URL of a request line (`POST <url> HTTP/1.1`), where a finding on the path belongs.
+fn url_span(text: &str, line: Span) -> Span {
+    let Some(l) = text.get(line.clone()) else {
+        return line;
+    };
+    let start = l
+        .find(char::is_whitespace)
+        .map_or(0, |i| i + l[i..].len() - l[i..].trim_start().len());
+    let end = l[start..]
+        .find(char::is_whitespace)
+        .map_or(l.len(), |i| start + i);
+    if start < end {
+        line.start + start..line.start + end
+    } else {
+        line
+    }
+}
+
+/// A request line naming an API cardlint has no checks for: the syntax is still checked;
+/// nothing that needs the endpoint is.
+fn syntax_only(
+    source: &Source,
+    path: &str,
+    span: Span,
+    mut hits: Vec<Hit>,
+) -> Result<(Option<&'static str>, Vec<Hit>), syntax::parser::TooDeep> {
+    hits.push(Hit::new(code::EP003, span).arg("endpoint", path));
+    let parsed = syntax::parser::parse(&source.text, source.body.start, source.body.end)?;
+    hits.extend(parsed.hits);
+    Ok((None, hits))
 }
 
 /// What one JSON document gave: the endpoint it was checked as and the hits.

@@ -162,8 +162,9 @@ pub fn endpoint_of_url(url: &str) -> Option<String> {
         }
         None => no_query,
     };
-    let path = path.trim_matches('/');
-    (!path.is_empty()).then(|| path.to_string())
+    // `card//modifystock` and `/card/modifystock/` reach the same endpoint
+    let path: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    (!path.is_empty()).then(|| path.join("/"))
 }
 
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {

@@ -290,6 +290,20 @@ fn document(
     let parsed = syntax::parser::parse(text, body.start, body.end)?;
     let mut hits = parsed.hits;
     let syntax_clean = hits.is_empty();
+    // a word without a colon after it became a key only because recovery made it one: what
+    // the schema or the rules would say about that key is noise
+    let invented: Vec<String> = hits
+        .iter()
+        .filter(|h| h.code == code::JSON020)
+        .map(|h| h.pointer.clone())
+        .collect();
+    let real = |h: &Hit| {
+        !invented.iter().any(|p| {
+            h.pointer
+                .strip_prefix(p.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
+    };
     let Some(root) = parsed.root else {
         return Ok(Document {
             endpoint: named,
@@ -321,9 +335,9 @@ fn document(
                 signing: env.signing,
             };
             let out = rules::run(&ctx);
-            found.retain(|h| !out.explains(h.code, &h.pointer));
+            found.retain(|h| !out.explains(h.code, &h.pointer) && real(h));
             hits.extend(found);
-            hits.extend(out.hits);
+            hits.extend(out.hits.into_iter().filter(|h| real(h)));
             for embed in &out.embedded {
                 if let Some(t) = locate::find(&root, &embed.pointer) {
                     hits.extend(embedded(text, t.node.span.clone(), embed, env));

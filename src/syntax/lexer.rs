@@ -126,6 +126,45 @@ impl StrScan {
 }
 
 impl<'a> Lexer<'a> {
+    /// Reads on from `to` (after the parser took a value ending at `to` as one unquoted run):
+    /// what was lexed after `from`, and its findings, are dropped.
+    pub fn skip(&mut self, from: usize, to: usize) {
+        self.pos = to.min(self.end);
+        self.queue.clear();
+        // everything lexed after `from` was read ahead and is read again from `to`
+        self.hits.retain(|h| h.span.start < from);
+    }
+
+    /// The end of an unquoted value written at `start`: people write text without quotes up
+    /// to the next comma, closing bracket, line end or key, with spaces and full-width commas
+    /// inside it (`双人套餐，含饮料 不退款`, base64 `aGVs/bG8=`, `http://a.b/c`).
+    pub fn unquoted_run_end(&self, start: usize) -> usize {
+        let text = &self.text[..self.end];
+        let mut end = start;
+        for (i, c) in text[start..].char_indices() {
+            let at = start + i;
+            match c {
+                ',' | '}' | ']' | '{' | '[' | '"' | '\n' | '\r' => break,
+                // a separator inside the text, unless a key, bracket or line end follows it
+                ' ' | '\t' | '\u{3000}' | '，' => {
+                    let rest =
+                        text[at + c.len_utf8()..].trim_start_matches([' ', '\t', '\u{3000}']);
+                    if rest.is_empty()
+                        || rest.starts_with(['"', ',', '}', ']', '\n', '\r', '“', '，'])
+                    {
+                        break;
+                    }
+                }
+                _ => end = at + c.len_utf8(),
+            }
+        }
+        end
+    }
+
+    pub fn slice(&self, span: Span) -> &'a str {
+        &self.text[span]
+    }
+
     pub fn new(text: &'a str, start: usize, end: usize) -> Self {
         Lexer {
             text,

@@ -253,6 +253,8 @@ impl Parser<'_> {
                     kind
                 }
                 None => {
+                    // one unquoted run is one value, however the lexer split it
+                    let (w, span) = self.unquoted_run(w, span);
                     let quoted = serde_json::to_string(&w).unwrap_or_default();
                     self.report(
                         Hit::new(code::JSON017, span.clone())
@@ -263,6 +265,21 @@ impl Parser<'_> {
                 }
             },
         }
+    }
+
+    /// The whole unquoted run that starts with the word `w` at `span`.
+    fn unquoted_run(&mut self, w: String, span: Span) -> (String, Span) {
+        let end = self.lexer.unquoted_run_end(span.start);
+        if end <= span.end {
+            return (w, span);
+        }
+        self.peeked.clear();
+        self.lexer.skip(span.end, end);
+        self.last_end = end;
+        (
+            self.lexer.slice(span.start..end).to_string(),
+            span.start..end,
+        )
     }
 
     fn object(&mut self, open: Span, depth: usize) -> Result<Node, TooDeep> {

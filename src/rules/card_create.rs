@@ -214,7 +214,9 @@ fn url_cells(ctx: &Ctx, out: &mut Out, base_p: &str, base: &Map<String, Value>) 
                 );
             }
         }
-        if base.contains_key(&url) {
+        // an empty url is no link (and, being optional, the same as leaving it out)
+        let link = base.get(&url).is_some_and(|v| v.as_str() != Some(""));
+        if link {
             out.push(
                 ctx.key_hit(code::CARD011, &join(base_p, &url))
                     .arg("app", app.clone())

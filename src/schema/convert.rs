@@ -79,6 +79,12 @@ impl Compiled {
             Kind::Enum { options } => not_allowed(&site, options),
             Kind::Custom { message, .. } => too_many_bytes(&site, message),
             Kind::MaxLength { limit } => too_many_chars(&site, *limit),
+            // an optional field sent empty is the field left out: no evidence WeChat minds
+            Kind::MinLength { .. } | Kind::Pattern { .. }
+                if site.instance.as_str() == Some("") && !self.required_at(&site.pointer) =>
+            {
+                return
+            }
             Kind::MinLength { .. } => site.hit(code::SCHEMA008),
             Kind::Minimum { .. }
             | Kind::Maximum { .. }

@@ -167,6 +167,63 @@ impl Compiled {
         node.get("type")
     }
 
+    /// Whether the value at `pointer` must be there: an array item, or a property its
+    /// object's schema (or one of the schemas it refers to or dispatches to) requires.
+    pub fn required_at(&self, pointer: &str) -> bool {
+        let segs: Vec<String> = segments(pointer).collect();
+        let Some((last, parents)) = segs.split_last() else {
+            return true;
+        };
+        if last.parse::<usize>().is_ok() {
+            return true;
+        }
+        let mut node = self.deref(&self.schema);
+        // the parent as written: `{"$ref": .., "required": [..]}` keeps its own list
+        let mut raw = &self.schema;
+        for seg in parents {
+            raw = node
+                .get("properties")
+                .and_then(|p| p.get(seg))
+                .unwrap_or(node);
+            match self.child(node, seg) {
+                Some(n) => node = n,
+                None => return true,
+            }
+        }
+        self.requires(raw, last, 0)
+    }
+
+    /// Whether `node`, a schema it refers to, or one of its `allOf` branches requires `key`.
+    fn requires(&self, node: &Value, key: &str, depth: usize) -> bool {
+        if depth > 16 {
+            return false;
+        }
+        let listed = node
+            .get("required")
+            .and_then(Value::as_array)
+            .is_some_and(|r| r.iter().any(|k| k.as_str() == Some(key)));
+        let referred = || {
+            node.get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix('#'))
+                .and_then(|r| self.schema.pointer(r))
+                .is_some_and(|t| self.requires(t, key, depth + 1))
+        };
+        let branches = || {
+            node.get("allOf")
+                .and_then(Value::as_array)
+                .is_some_and(|b| {
+                    b.iter().any(|br| {
+                        self.requires(br, key, depth + 1)
+                            || br
+                                .get("then")
+                                .is_some_and(|t| self.requires(t, key, depth + 1))
+                    })
+                })
+        };
+        listed || referred() || branches()
+    }
+
     fn deref<'a>(&'a self, mut node: &'a Value) -> &'a Value {
         for _ in 0..16 {
             match node.get("$ref").and_then(Value::as_str) {

@@ -14,6 +14,9 @@ fn embed(dir: &str, ext: &str, out: &mut String, name: &str) {
         .filter(|p| p.extension().is_some_and(|x| x == ext))
         .collect();
     files.sort();
+    for f in &files {
+        println!("cargo:rerun-if-changed={}", f.display());
+    }
     writeln!(out, "pub static {name}: &[(&str, &str)] = &[").unwrap();
     for f in files {
         let stem = f.file_stem().unwrap().to_string_lossy();

@@ -15,11 +15,17 @@ const ID_KEYS: &[&str] = &[
     "membership_number",
 ];
 
-/// `xxxx_card_id`, `******`, `CARD_ID`, `OPENID`: a value written to be replaced.
+/// `xxxx_card_id`, `******`, `CARD_ID`, `OPENID`, `card_id_123+`: a value written to be
+/// replaced; an openid of digits only (`12312313`: real openids are 28 characters of letters
+/// and digits starting with `o`).
 fn placeholder(key: &str, value: &str) -> bool {
     let v = value.trim();
     let lower = v.to_ascii_lowercase();
-    lower.contains("xxx")
+    let names_itself = key.len() > 4 && lower.contains(&key.to_ascii_lowercase());
+    let digits_openid = key == "openid" && !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit());
+    names_itself
+        || digits_openid
+        || lower.contains("xxx")
         || (v.len() >= 3 && v.chars().all(|c| c == '*'))
         || v.eq_ignore_ascii_case(key)
         || v.eq_ignore_ascii_case(&key.replace('_', ""))
@@ -55,6 +61,13 @@ mod tests {
         assert!(super::placeholder("card_id", "xxxx_card_id"));
         assert!(super::placeholder("card_id", "CARD_ID"));
         assert!(super::placeholder("openid", "*******"));
+        assert!(super::placeholder("card_id", "card_id_123+"));
+        assert!(super::placeholder("openid", "12312313"));
+        assert!(!super::placeholder(
+            "openid",
+            "oFS7Fjl0WsZ9AMZqrI80nbIq8xrA"
+        ));
+        assert!(!super::placeholder("code", "12312313"));
         assert!(!super::placeholder(
             "card_id",
             "pFS7Fjg8kV1IdDz01r4SQwMkuCKc"

@@ -8,6 +8,7 @@ pub mod ext;
 pub mod html;
 pub mod ids;
 pub mod qr;
+pub mod text;
 pub mod time;
 pub mod url;
 
@@ -162,6 +163,7 @@ fn each_value(ctx: &Ctx, out: &mut Out) {
         time::millis(ctx, out, path, v);
         url::field(ctx, out, path, v);
         ids::value(ctx, out, path, v);
+        text::value(ctx, out, path, v);
         if card {
             card_create::image(ctx, out, path, v);
         }

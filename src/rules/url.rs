@@ -147,6 +147,9 @@ pub fn field(ctx: &Ctx, out: &mut Out, path: &Path, v: &Value) {
         out.push(ctx.hit(code::URL006, &path.pointer()));
     } else if !(s.starts_with("http://") || s.starts_with("https://")) {
         out.push(ctx.hit(code::URL005, &path.pointer()).arg("value", s));
+    } else if let Some(h) = host(s).filter(|h| h.ends_with('.')) {
+        // `http://www.example.com.`: the sentence's full stop copied into the address
+        out.push(ctx.hit(code::URL007, &path.pointer()).arg("host", h));
     }
 }
 

@@ -611,3 +611,60 @@ fn explain_refuses_formats_it_cannot_print_and_its_help_is_one_sentence() {
         .assert()
         .code(2);
 }
+
+/// GBK text with a trailing comma `--fix` could remove: the file must stay byte for byte as it
+/// was (decoding it replaced bytes with U+FFFD), and `--diff` has nothing to show.
+#[test]
+fn a_file_that_is_not_utf8_is_never_written() {
+    let dir = common::tempdir("gbk");
+    let path = dir.join("gbk.json");
+    // {"card_id":"p1","reason":"<卡券 in GBK>",}
+    let mut bytes =
+        br#"{"card_id":"pFS7Fjg8kV1IdDz01r4SQwMkuCKc","code":"123456789012","reason":""#.to_vec();
+    bytes.extend_from_slice(&[0xBF, 0xA8, 0xC8, 0xAF]);
+    bytes.extend_from_slice(br#"",}"#);
+    std::fs::write(&path, &bytes).unwrap();
+    cardlint()
+        .args(["check", "--fix", "-e", "card/code/unavailable"])
+        .arg(&path)
+        .assert()
+        .code(1);
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        bytes,
+        "the file was rewritten"
+    );
+    let out = cardlint()
+        .args(["check", "--diff", "-e", "card/code/unavailable"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(out.status.code(), Some(0));
+}
+
+/// A file name that is not UTF-8 is fixed in place, not written to its lossy display name.
+#[cfg(unix)]
+#[test]
+fn fix_writes_the_file_it_read_whatever_its_name() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = common::tempdir("rawname");
+    let name = std::ffi::OsStr::from_bytes(b"card\xff.json");
+    let path = dir.join(name);
+    std::fs::write(&path, r#"{"card_id":"pFS7Fjg8kV1IdDz01r4SQwMkuCKc",}"#).unwrap();
+    cardlint()
+        .args(["check", "--fix", "-e", "card/get"])
+        .arg(&path)
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        r#"{"card_id":"pFS7Fjg8kV1IdDz01r4SQwMkuCKc"}"#
+    );
+    let names: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().collect();
+    assert_eq!(names.len(), 1, "a second file was written");
+}

@@ -17,8 +17,9 @@ struct Fixed {
     outcomes: Vec<Outcome>,
     diffs: String,
     changed_any: bool,
-    /// The fixed payload read from stdin, printed instead of written.
-    stdin: Option<String>,
+    /// The fixed payload read from stdin, printed instead of written (as it was, when it is
+    /// not UTF-8).
+    stdin: Option<Vec<u8>>,
 }
 
 pub fn run(
@@ -62,8 +63,11 @@ pub fn run(
     );
     match &done.stdin {
         // stdout carries the fixed payload; what remains goes to stderr
-        Some(text) => {
-            print(text);
+        Some(bytes) => {
+            let mut out = std::io::stdout().lock();
+            // a closed pipe is not an error worth a panic
+            let _ = std::io::Write::write_all(&mut out, bytes);
+            let _ = std::io::Write::flush(&mut out);
             eprint!("{remaining}");
         }
         None => print(&remaining),
@@ -95,7 +99,10 @@ fn fix_one(args: &CheckArgs, session: &Session, input: &Input, done: &mut Fixed)
             return;
         }
     };
-    let changed = fixed.text.as_bytes() != &*bytes;
+    // a file that is not UTF-8 is never written: its text was decoded with replacement
+    // characters, and writing it back would replace bytes nothing was meant to touch
+    let utf8 = std::str::from_utf8(&bytes).is_ok();
+    let changed = utf8 && fixed.text.as_bytes() != &*bytes;
     done.changed_any |= changed;
     if args.diff {
         if changed {
@@ -104,9 +111,14 @@ fn fix_one(args: &CheckArgs, session: &Session, input: &Input, done: &mut Fixed)
             done.diffs.push_str(&diff);
         }
     } else if matches!(input, Input::Stdin(_)) {
-        done.stdin = Some(fixed.text.clone());
-    } else if changed {
-        if let Err(e) = std::fs::write(&shown, &fixed.text) {
+        done.stdin = Some(if utf8 {
+            fixed.text.clone().into_bytes()
+        } else {
+            bytes.to_vec()
+        });
+    } else if let (true, Input::File(path)) = (changed, input) {
+        // the path itself, not its display form: a name that is not UTF-8 stays the same file
+        if let Err(e) = std::fs::write(path, &fixed.text) {
             let error = input_error(
                 &InputError::Io {
                     path: shown.clone(),
@@ -118,7 +130,7 @@ fn fix_one(args: &CheckArgs, session: &Session, input: &Input, done: &mut Fixed)
             return;
         }
     }
-    if fixed.fixed > 0 && !args.diff {
+    if fixed.fixed > 0 && !args.diff && changed {
         let a = [("path", shown.clone()), ("count", fixed.fixed.to_string())];
         eprintln!("{}", say(lang, "fix.fixed", &a));
     }

@@ -249,3 +249,41 @@ fn real_sdks_drive_the_sandbox() {
         );
     }
 }
+
+/// A state file cut short (a disk that filled up, a copy interrupted) ends the start with a
+/// clear exit 2 that says what to do, never a panic, and the file is left as it was.
+#[test]
+fn a_truncated_state_file_is_an_error_not_a_panic() {
+    let dir = common::tempdir("state-cut");
+    let file = dir.join("state.redb");
+    {
+        let s = cardlint::serve::Sandbox::open(cardlint::serve::Config::default(), &file).unwrap();
+        let body = std::fs::read("fixtures/endpoints/card.create/valid-groupon.json").unwrap();
+        let r = s.handle(&cardlint::serve::Request {
+            method: "POST",
+            path: "/card/create",
+            query: "access_token=T",
+            body: &body,
+        });
+        assert!(r.body.contains("card_id"), "{}", r.body);
+    }
+    let whole = std::fs::read(&file).unwrap();
+    for cut in [whole.len() / 2, 100, 7] {
+        std::fs::write(&file, &whole[..cut]).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_cardlint"))
+            .args(["--lang", "en", "serve", "--addr", "127.0.0.1:0", "--state"])
+            .arg(&file)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "cut at {cut}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert!(stderr.contains("state file"), "{stderr}");
+        assert_eq!(
+            std::fs::read(&file).unwrap(),
+            &whole[..cut],
+            "cut at {cut}: file changed"
+        );
+    }
+}

@@ -50,16 +50,16 @@ pub fn run(args: ServeArgs, lang: Lang) -> ExitCode {
         Some(path) => match Sandbox::open(config, path) {
             Ok(s) => s,
             Err(e) => {
-                let reason = e.to_string();
+                let key = match &e {
+                    cardlint::serve::StoreError::Damaged(_) => "serve.state_damaged",
+                    _ => "serve.state_error",
+                };
+                let reason = match e {
+                    cardlint::serve::StoreError::Damaged(why) => why,
+                    other => other.to_string(),
+                };
                 let path = path.display().to_string();
-                eprintln!(
-                    "{}",
-                    say(
-                        lang,
-                        "serve.state_error",
-                        &[("path", path), ("reason", reason)]
-                    )
-                );
+                eprintln!("{}", say(lang, key, &[("path", path), ("reason", reason)]));
                 return ExitCode::from(2);
             }
         },

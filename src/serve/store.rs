@@ -15,7 +15,15 @@ pub enum StoreError {
     Db(Box<redb::Error>),
     #[error("a record in the state file is not readable: {0}")]
     Record(#[from] serde_json::Error),
+    /// The database library gave up on the file (it panics on some damage, a truncated file
+    /// among them); the file is as it was.
+    #[error("the state file is damaged: {0}")]
+    Damaged(String),
 }
+
+/// Files up to this size are kept in memory while they are opened, so that a failed open
+/// leaves them exactly as they were (the library may start repairing before it gives up).
+const RESTORE_LIMIT: u64 = 64 << 20;
 
 macro_rules! db_errors {
     ($($t:ty),*) => {$(
@@ -42,8 +50,39 @@ pub struct Store {
 pub type Saved = Option<(Meta, Vec<Card>)>;
 
 impl Store {
-    /// Opens or creates the file; returns what it holds, if anything.
+    /// Opens or creates the file; returns what it holds, if anything. A damaged file is an
+    /// error, never a panic, and is left as it was.
     pub fn open(path: &std::path::Path) -> Result<(Store, Saved), StoreError> {
+        let before = std::fs::metadata(path)
+            .ok()
+            .filter(|m| m.len() <= RESTORE_LIMIT)
+            .and_then(|_| std::fs::read(path).ok());
+        let quiet = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let opened = std::panic::catch_unwind(|| Self::open_unguarded(path));
+        std::panic::set_hook(quiet);
+        let result = match opened {
+            Ok(r) => r,
+            Err(panic) => {
+                let why = panic
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_else(|| "unreadable".into());
+                Err(StoreError::Damaged(why))
+            }
+        };
+        if result.is_err() {
+            if let Some(bytes) = before {
+                if std::fs::read(path).ok().as_ref() != Some(&bytes) {
+                    let _ = std::fs::write(path, &bytes);
+                }
+            }
+        }
+        result
+    }
+
+    fn open_unguarded(path: &std::path::Path) -> Result<(Store, Saved), StoreError> {
         let db = Database::create(path)?;
         let txn = db.begin_write()?;
         // creating the tables up front lets a fresh file be read like a used one

@@ -97,6 +97,13 @@ pub enum ConfigError {
         value: String,
         expected: String,
     },
+    #[error("{path}: `{key}` names no rule or family: `{value}`")]
+    UnknownRule {
+        path: String,
+        key: String,
+        value: String,
+        suggestion: Option<String>,
+    },
 }
 
 impl ConfigError {
@@ -118,6 +125,22 @@ impl ConfigError {
                     a.push(("suggestion", s.clone()));
                 }
                 t("error.config_unknown_key", a)
+            }
+            ConfigError::UnknownRule {
+                path,
+                key,
+                value,
+                suggestion,
+            } => {
+                let mut a = vec![
+                    ("path", path.clone()),
+                    ("key", key.clone()),
+                    ("rule", value.clone()),
+                ];
+                if let Some(s) = suggestion {
+                    a.push(("suggestion", s.clone()));
+                }
+                t("error.config_unknown_rule", a)
             }
             ConfigError::BadValue {
                 path,
@@ -179,13 +202,43 @@ fn strings(path: &str, key: &str, v: &toml::Value) -> Result<Vec<String>, Config
     }
 }
 
-/// Codes and family prefixes must name rules that exist.
-fn check_codes(path: &str, codes: &[String]) -> Result<(), ConfigError> {
-    let all: Vec<&str> = registry::all().iter().map(|r| r.code.as_str()).collect();
+/// What `select` and `ignore` accept: `ALL`, a family (`CARD`) or a rule's code (`CARD006`).
+/// Anything else is an error with the nearest of them: an unknown selector would otherwise
+/// silently turn every check off (`--select type`) or none.
+pub fn check_selector(s: &str) -> Result<(), Option<String>> {
+    let codes = || registry::all().iter().map(|r| r.code.as_str());
+    let family = |code: &str| {
+        code.trim_end_matches(|c: char| c.is_ascii_digit())
+            .to_string()
+    };
+    let families: std::collections::BTreeSet<String> = codes().map(family).collect();
+    if s == ALL || families.contains(s) || codes().any(|c| c == s) {
+        return Ok(());
+    }
+    let upper = s.to_ascii_uppercase();
+    if upper == ALL || families.contains(&upper) || codes().any(|c| c == upper) {
+        return Err(Some(upper));
+    }
+    let mut candidates: Vec<String> = families.into_iter().collect();
+    candidates.push(ALL.into());
+    candidates.extend(codes().map(str::to_string));
+    Err(crate::suggest::closest(
+        s,
+        candidates.iter().map(String::as_str),
+    ))
+}
+
+/// Every rule, in `select` / `ignore`.
+pub const ALL: &str = "ALL";
+
+fn check_codes(path: &str, key: &str, codes: &[String]) -> Result<(), ConfigError> {
     for c in codes {
-        if !all.iter().any(|code| code.starts_with(c.as_str())) {
-            return Err(unknown(path, c, &all));
-        }
+        check_selector(c).map_err(|suggestion| ConfigError::UnknownRule {
+            path: path.to_string(),
+            key: key.to_string(),
+            value: c.clone(),
+            suggestion,
+        })?;
     }
     Ok(())
 }
@@ -199,11 +252,11 @@ fn selection(path: &str, table: &toml::Table, known: &[&str]) -> Result<Selectio
         match k.as_str() {
             "select" => {
                 sel.select = strings(path, k, v)?;
-                check_codes(path, &sel.select)?;
+                check_codes(path, k, &sel.select)?;
             }
             "ignore" => {
                 sel.ignore = strings(path, k, v)?;
-                check_codes(path, &sel.ignore)?;
+                check_codes(path, k, &sel.ignore)?;
             }
             "rules" => {
                 let t = v.as_table().ok_or_else(|| ConfigError::BadValue {
@@ -356,8 +409,16 @@ impl Config {
                 .map(|o| &o.selection),
         );
         layers.push(cli);
-        let starts =
-            |list: &[String], code: &str| list.iter().any(|p| code.starts_with(p.as_str()));
+        // a family matches its codes (`CARD` ~ `CARD006`), never a longer family (`CARD` is no
+        // prefix of `CARDX001`: the rest must be digits)
+        let starts = |list: &[String], code: &str| {
+            list.iter().any(|p| {
+                p == ALL
+                    || code
+                        .strip_prefix(p.as_str())
+                        .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_digit()))
+            })
+        };
         findings.retain_mut(|f| {
             let mut keep = true;
             for layer in &layers {
@@ -391,7 +452,7 @@ pub const STARTER: &str = r#"# cardlint configuration (the README's "Configurati
 # Exit with code 1 when a finding of this severity or worse remains: error | warning | info | never.
 # fail-on = "error"
 
-# Only these rules (codes or family prefixes such as "CARD"), and never these.
+# Only these rules (codes, families such as "CARD", or "ALL"), and never these.
 # select = ["JSON", "SCHEMA", "TYPE", "CARD"]
 # ignore = ["CARD013"]
 

@@ -668,3 +668,45 @@ fn fix_writes_the_file_it_read_whatever_its_name() {
     let names: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().collect();
     assert_eq!(names.len(), 1, "a second file was written");
 }
+
+/// An unknown rule or family in --select / --ignore / the config is a usage error with the
+/// nearest name, not a silent "no problems"; ALL selects every rule.
+#[test]
+fn unknown_selectors_are_usage_errors_with_a_suggestion() {
+    for (flag, value, hint) in [
+        ("--select", "type", "TYPE"),
+        ("--select", "FOO999", ""),
+        ("--ignore", "CARD0066", "CARD006"),
+    ] {
+        let out = cardlint()
+            .args(["check", flag, value, "-"])
+            .write_stdin(CASH)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{flag} {value}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(value), "{err}");
+        assert!(err.contains(hint), "{err}");
+    }
+    let out = cardlint()
+        .args(["check", "--select", "ALL", "-f", "json", "-"])
+        .write_stdin(CASH)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(json_of(&out.stdout)["summary"]["errors"].as_u64().unwrap() > 0);
+    let dir = common::tempdir("selector-config");
+    std::fs::write(dir.join("cardlint.toml"), "select = [\"type\"]\n").unwrap();
+    std::fs::write(dir.join("card.json"), CASH).unwrap();
+    let out = cardlint()
+        .args(["check"])
+        .arg(dir.join("card.json"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("neither a rule nor a family") && err.contains("TYPE"),
+        "{err}"
+    );
+}

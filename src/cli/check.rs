@@ -32,10 +32,10 @@ pub struct CheckArgs {
     /// Exit with 1 when a finding of this severity or worse remains
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
-    /// Only these rules: codes or family prefixes, comma-separated (JSON,CARD001)
+    /// Only these rules: codes, families or ALL, comma-separated (JSON,CARD001)
     #[arg(long, value_delimiter = ',')]
     pub select: Vec<String>,
-    /// Never these rules: codes or family prefixes, comma-separated
+    /// Never these rules: codes or families, comma-separated
     #[arg(long, value_delimiter = ',')]
     pub ignore: Vec<String>,
     /// The config file (default: the nearest cardlint.toml above the first path)

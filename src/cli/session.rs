@@ -49,6 +49,15 @@ impl Session {
                 return Err(lint_error(&e, lang));
             }
         }
+        for (flag, list) in [("--select", &args.select), ("--ignore", &args.ignore)] {
+            for s in list {
+                if let Err(suggestion) = config::check_selector(s) {
+                    let mut a = vec![("flag", flag.to_string()), ("rule", s.clone())];
+                    a.extend(suggestion.map(|s| ("suggestion", s)));
+                    return Err(cardlint::registry::say(lang, "error.unknown_selector", &a));
+                }
+            }
+        }
         let cards = load_cards(args, &config).map_err(|e| card_error(&e, lang))?;
         let base = Options {
             endpoint: args.endpoint.clone(),

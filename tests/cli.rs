@@ -710,3 +710,80 @@ fn unknown_selectors_are_usage_errors_with_a_suggestion() {
         "{err}"
     );
 }
+
+/// A folder that cannot be read is reported and the run exits 2, unless --skip-unreadable
+/// says to go on. Run as an unprivileged user (root reads any folder), via setpriv.
+#[cfg(unix)]
+#[test]
+fn an_unreadable_folder_is_reported_not_skipped() {
+    use std::os::unix::fs::PermissionsExt;
+    let as_nobody = |args: &[&str]| {
+        std::process::Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(env!("CARGO_BIN_EXE_cardlint"))
+            .args(args)
+            .env_remove("LANG")
+            .output()
+    };
+    // root reads any folder: then the check runs as nobody
+    let root_user = effective_uid() == 0;
+    let dir = common::tempdir("unreadable");
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::write(
+        dir.join("ok.json"),
+        r#"{"card_id":"pFS7Fjg8kV1IdDz01r4SQwMkuCKc"}"#,
+    )
+    .unwrap();
+    let locked = dir.join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::write(locked.join("a.json"), "{}").unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let d = dir.to_str().unwrap();
+    let (out, skipped) = if root_user {
+        match (
+            as_nobody(&["check", d]),
+            as_nobody(&["check", "--skip-unreadable", d]),
+        ) {
+            (Ok(a), Ok(b)) => (a, b),
+            _ => {
+                eprintln!("setpriv is not available: the unreadable-folder test cannot run");
+                return;
+            }
+        }
+    } else {
+        let run = |extra: &[&str]| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_cardlint"))
+                .arg("check")
+                .args(extra)
+                .arg(d)
+                .output()
+                .unwrap()
+        };
+        (run(&[]), run(&["--skip-unreadable"]))
+    };
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let err =
+        String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("locked"), "{err}");
+    assert_eq!(
+        skipped.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&skipped.stderr)
+    );
+    assert!(String::from_utf8_lossy(&skipped.stderr).contains("locked"));
+}
+
+/// The effective user id, from /proc (no libc call needed).
+fn effective_uid() -> u32 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Uid:"))
+                .and_then(|l| l.split_whitespace().nth(2))
+                .and_then(|u| u.parse().ok())
+        })
+        .unwrap_or(0)
+}

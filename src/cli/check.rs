@@ -62,6 +62,9 @@ pub struct CheckArgs {
     /// Colors in human output
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// Say unreadable entries of a folder on stderr and go on, instead of exiting with 2
+    #[arg(long)]
+    pub skip_unreadable: bool,
     /// Largest input accepted, in bytes
     #[arg(long, default_value_t = cardlint::source::DEFAULT_MAX_BYTES)]
     pub max_bytes: u64,

@@ -28,6 +28,8 @@ pub struct Session {
     pub fail_on: FailOn,
     pub stdin_name: String,
     pub max_bytes: u64,
+    /// Unreadable entries of a walked folder are said on stderr instead of failing the run.
+    pub skip_unreadable: bool,
 }
 
 /// Payload files; pages and scripts are checked when named, not when a folder is walked.
@@ -85,6 +87,7 @@ impl Session {
                 .clone()
                 .unwrap_or_else(|| "<stdin>".into()),
             max_bytes: args.max_bytes,
+            skip_unreadable: args.skip_unreadable,
         })
     }
 
@@ -105,7 +108,21 @@ impl Session {
                 continue;
             }
             match std::fs::metadata(path) {
-                Ok(m) if m.is_dir() => inputs.extend(walk(path).into_iter().map(Input::File)),
+                Ok(m) if m.is_dir() => {
+                    let (files, unreadable) = walk(path);
+                    inputs.extend(files.into_iter().map(Input::File));
+                    for (p, e) in unreadable {
+                        let error = input_error(&InputError::Io { path: p, source: e }, self.lang);
+                        if self.skip_unreadable {
+                            eprintln!("{error}");
+                        } else {
+                            failed.push(Outcome::Failed {
+                                path: path.display().to_string(),
+                                error,
+                            });
+                        }
+                    }
+                }
                 Ok(_) => inputs.push(Input::File(path.to_path_buf())),
                 Err(e) => failed.push(Outcome::Failed {
                     path: path.display().to_string(),
@@ -245,20 +262,44 @@ fn spec(s: &str) -> Result<(String, PathBuf), CardError> {
     Ok((id.trim().to_string(), PathBuf::from(path)))
 }
 
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = ignore::WalkBuilder::new(dir)
+/// The payload files below `dir`, and the entries that could not be read (a folder without
+/// permission is said, not skipped in silence).
+fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<(String, std::io::Error)>) {
+    let mut files = Vec::new();
+    let mut unreadable = Vec::new();
+    for entry in ignore::WalkBuilder::new(dir)
         .hidden(true)
         .require_git(false)
         .build()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
-        .map(ignore::DirEntry::into_path)
-        .filter(|p| {
-            p.extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| EXTENSIONS.contains(&e))
-        })
-        .collect();
+    {
+        match entry {
+            Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
+                let p = e.into_path();
+                let ext = p.extension().and_then(|e| e.to_str());
+                if ext.is_some_and(|e| EXTENSIONS.contains(&e)) {
+                    files.push(p);
+                }
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let path = walk_error_path(&e).unwrap_or_else(|| dir.display().to_string());
+                let io = e
+                    .into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other("unreadable"));
+                unreadable.push((path, io));
+            }
+        }
+    }
     files.sort();
-    files
+    (files, unreadable)
+}
+
+fn walk_error_path(e: &ignore::Error) -> Option<String> {
+    match e {
+        ignore::Error::WithPath { path, .. } => Some(path.display().to_string()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            walk_error_path(err)
+        }
+        _ => None,
+    }
 }

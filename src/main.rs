@@ -46,6 +46,9 @@ enum Command {
     /// Explain an errcode (40053), a response (JSON text, a file, or - for stdin), a symptom
     /// (签名错误, "iOS 不行") or a rule (JSON001): its causes, fixes and documentation
     Explain {
+        /// The errcode, response, symptom or rule (`-1`, the system-busy errcode, is a query,
+        /// not a flag)
+        #[arg(allow_negative_numbers = true)]
         query: String,
         /// The request that got this answer: its findings are ranked against the errcode
         #[arg(long)]

@@ -17,6 +17,15 @@ pub fn lint_error(e: &LintError, lang: Lang) -> String {
     }
 }
 
+/// A file cardlint writes (a fixed payload, a report, a baseline) that cannot be written.
+pub fn write_error(path: &str, e: &std::io::Error, lang: Lang) -> String {
+    registry::say(
+        lang,
+        "error.write",
+        &[("path", path.to_string()), ("reason", e.to_string())],
+    )
+}
+
 pub fn input_error(e: &InputError, lang: Lang) -> String {
     use InputError::*;
     let t = |key: &str, args: Vec<(&'static str, String)>| registry::say(lang, key, &args);
@@ -29,7 +38,10 @@ pub fn input_error(e: &InputError, lang: Lang) -> String {
             "error.too_large",
             vec![("path", path.clone()), ("limit", limit.to_string())],
         ),
-        Utf16 { path } => t("error.utf16", vec![("path", path.clone())]),
+        Utf16 { path, encoding } => t(
+            "error.utf16",
+            vec![("path", path.clone()), ("encoding", encoding.to_string())],
+        ),
         Binary { path, offset } => t(
             "error.binary",
             vec![("path", path.clone()), ("offset", offset.to_string())],

@@ -20,8 +20,12 @@ pub enum InputError {
     TooLarge { path: String, limit: u64 },
     #[error("{path}: binary data (a NUL byte at offset {offset}); expected a JSON request body")]
     Binary { path: String, offset: usize },
-    #[error("{path}: UTF-16 text; WeChat takes UTF-8")]
-    Utf16 { path: String },
+    #[error("{path}: {encoding} text; WeChat takes UTF-8")]
+    Utf16 {
+        path: String,
+        /// `UTF-16LE`, `UTF-16BE`, `UTF-32LE` or `UTF-32BE`.
+        encoding: &'static str,
+    },
     #[error("{path}: JSON nested deeper than {depth} levels (at line {line}, column {column}); card payloads nest fewer than 10 levels")]
     TooDeep {
         path: String,
@@ -84,9 +88,10 @@ pub fn read_path(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, InputErr
 
 impl Source {
     pub fn from_bytes(path: &str, bytes: &[u8]) -> Result<Source, InputError> {
-        if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        if let Some(encoding) = wide_encoding(bytes) {
             return Err(InputError::Utf16 {
                 path: path.to_string(),
+                encoding,
             });
         }
         if let Some(offset) = memchr_nul(bytes) {
@@ -165,6 +170,32 @@ pub fn endpoint_of_url(url: &str) -> Option<String> {
     // `card//modifystock` and `/card/modifystock/` reach the same endpoint
     let path: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     (!path.is_empty()).then(|| path.join("/"))
+}
+
+/// UTF-16 or UTF-32 text, by its byte order mark or, without one, by the zero bytes around
+/// the ASCII characters a JSON body or an .http file starts with (`{`, `[`, `P`, blanks).
+fn wide_encoding(b: &[u8]) -> Option<&'static str> {
+    // UTF-32 first: its little-endian mark starts like UTF-16's
+    if b.starts_with(&[0xFF, 0xFE, 0, 0]) {
+        return Some("UTF-32LE");
+    }
+    if b.starts_with(&[0, 0, 0xFE, 0xFF]) {
+        return Some("UTF-32BE");
+    }
+    if b.starts_with(&[0xFF, 0xFE]) {
+        return Some("UTF-16LE");
+    }
+    if b.starts_with(&[0xFE, 0xFF]) {
+        return Some("UTF-16BE");
+    }
+    let ascii = |c: u8| c.is_ascii_graphic() || c.is_ascii_whitespace();
+    match b {
+        [a, 0, 0, 0, ..] if ascii(*a) => Some("UTF-32LE"),
+        [0, 0, 0, a, ..] if ascii(*a) => Some("UTF-32BE"),
+        [a, 0, c, 0, ..] if ascii(*a) && ascii(*c) => Some("UTF-16LE"),
+        [0, a, 0, c, ..] if ascii(*a) && ascii(*c) => Some("UTF-16BE"),
+        _ => None,
+    }
 }
 
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {

@@ -787,3 +787,59 @@ fn effective_uid() -> u32 {
         })
         .unwrap_or(0)
 }
+
+/// Small ones of the trust issue: `explain -1` is the system-busy errcode, not a flag; an HTML
+/// error page is explained as such; the sandbox's own 41002 and 41004 are in the catalogue;
+/// UTF-16 without a BOM and UTF-32 are named as what they are; an extra -o is an error.
+#[test]
+fn small_trust_fixes() {
+    let out = cardlint().args(["explain", "-1"]).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let page = "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head></html>";
+    let out = cardlint().args(["explain", page]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text.contains("web page"), "{text}");
+    for code in ["41002", "41004"] {
+        cardlint().args(["explain", code]).assert().success();
+    }
+    let dir = common::tempdir("wide");
+    let utf16: Vec<u8> = "{\"card_id\":\"p\"}"
+        .encode_utf16()
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
+    let utf32: Vec<u8> = "{\"card_id\":\"p\"}"
+        .chars()
+        .flat_map(|c| (c as u32).to_le_bytes())
+        .collect();
+    std::fs::write(dir.join("a.json"), &utf16).unwrap();
+    std::fs::write(dir.join("b.json"), &utf32).unwrap();
+    for (name, enc) in [("a.json", "UTF-16LE"), ("b.json", "UTF-32LE")] {
+        let out = cardlint()
+            .arg("check")
+            .arg(dir.join(name))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        // the human report says it where the file's findings would be
+        let err = String::from_utf8_lossy(&out.stdout).to_string()
+            + &String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(enc) && !err.contains("binary"), "{err}");
+    }
+    let out = cardlint()
+        .args(["check", "-f", "json", "-o"])
+        .arg(dir.join("1.json"))
+        .arg("-o")
+        .arg(dir.join("2.json"))
+        .arg("-")
+        .write_stdin("{}")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--output"));
+}

@@ -550,3 +550,26 @@ fn any_body_at_any_endpoint_gets_an_answer() {
         }
     }
 }
+
+/// Stock changes near the largest integer are an answer, never an overflow.
+#[test]
+fn modifystock_does_not_overflow() {
+    let s = sandbox();
+    let card_id = post(&s, "/card/create", &groupon())["card_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for (up, down) in [(i64::MAX, 0), (i64::MAX, i64::MAX), (0, i64::MAX)] {
+        let body = serde_json::json!({
+            "card_id": card_id,
+            "increase_stock_value": up,
+            "reduce_stock_value": down,
+        });
+        let r = post(&s, "/card/modifystock", &body);
+        assert!(r["errcode"].is_i64(), "{r}");
+    }
+    let big = serde_json::json!({"card_id": card_id, "increase_stock_value": i64::MAX});
+    post(&s, "/card/modifystock", &big);
+    let r = post(&s, "/card/modifystock", &big);
+    assert_eq!(errcode(&r), 40053, "{r}");
+}

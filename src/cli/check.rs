@@ -6,10 +6,10 @@ use super::output::{writer, Color, Format};
 use super::session::{exit, Input, Session};
 use cardlint::baseline::{self, Baseline, Entry, Matcher};
 use cardlint::config::FailOn;
-use cardlint::messages::input_error;
+use cardlint::messages::write_error;
 use cardlint::registry::say;
 use cardlint::report::{Outcome, Spill};
-use cardlint::{InputError, Lang, LintError};
+use cardlint::Lang;
 use rayon::prelude::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -117,6 +117,15 @@ pub fn run(args: CheckArgs, cli_lang: Option<Lang>) -> ExitCode {
     } else {
         args.format.clone()
     };
+    if args.output.len() > formats.len() {
+        // the n-th --output takes the n-th --format: one more would be written by nobody
+        let a = [
+            ("outputs", args.output.len().to_string()),
+            ("formats", formats.len().to_string()),
+        ];
+        eprintln!("{}", say(lang, "error.extra_output", &a));
+        return ExitCode::from(2);
+    }
     let mut run = Run {
         sinks: if args.write_baseline {
             Vec::new()
@@ -148,8 +157,8 @@ pub fn run(args: CheckArgs, cli_lang: Option<Lang>) -> ExitCode {
         None => Vec::new(),
     };
     for sink in &mut run.sinks {
-        if let Err(err) = sink.finish(&stale) {
-            eprintln!("{}", cardlint::messages::lint_error(&err, lang));
+        if let Err((path, err)) = sink.finish(&stale) {
+            eprintln!("{}", write_error(&path, &err, lang));
             return ExitCode::from(2);
         }
     }
@@ -219,11 +228,7 @@ fn write_baseline(
 ) -> ExitCode {
     let b = Baseline::from_findings(accepted.iter().map(|(k, f)| (k.clone(), f.as_slice())));
     if let Err(e) = b.write(path) {
-        let err = InputError::Io {
-            path: path.display().to_string(),
-            source: e,
-        };
-        eprintln!("{}", input_error(&err, lang));
+        eprintln!("{}", write_error(&path.display().to_string(), &e, lang));
         return ExitCode::from(2);
     }
     let a = [
@@ -269,7 +274,8 @@ impl Sink {
     }
 
     /// Ends the report and writes it where it goes.
-    fn finish(&mut self, stale: &[Entry]) -> Result<(), LintError> {
+    /// Ends the report and writes it where it goes; an error names the file not written.
+    fn finish(&mut self, stale: &[Entry]) -> Result<(), (String, std::io::Error)> {
         match &mut self.target {
             Target::Stdout(out) => {
                 let _ = self.stream.finish(stale, out);
@@ -284,12 +290,7 @@ impl Sink {
                 Ok(())
             }
             Target::File(path, spill) => {
-                let io = |source| {
-                    LintError::Input(cardlint::InputError::Io {
-                        path: path.display().to_string(),
-                        source,
-                    })
-                };
+                let io = |e| (path.display().to_string(), e);
                 if let Some(e) = self.error.take() {
                     return Err(io(e));
                 }

@@ -28,6 +28,30 @@ enum Query {
     Errcode(i64),
     Rule(String),
     Symptom,
+    /// An HTML page where a JSON answer was expected.
+    Html,
+}
+
+/// An answer that is a web page (`<html>`, `<!DOCTYPE`): a gateway, a proxy or a wrong host
+/// answered, not the card API.
+fn is_html(text: &str) -> bool {
+    let t = text.trim_start().get(..64).unwrap_or(text.trim_start());
+    let lower = t.to_ascii_lowercase();
+    lower.starts_with("<!doctype") || lower.starts_with("<html") || lower.starts_with("<head")
+}
+
+/// The body of an HTTP response (after its headers), or the text itself.
+fn body_of(text: &str) -> &str {
+    if text.starts_with("HTTP/") {
+        if let Some(i) = text
+            .find("\r\n\r\n")
+            .map(|i| i + 4)
+            .or(text.find("\n\n").map(|i| i + 2))
+        {
+            return &text[i..];
+        }
+    }
+    text
 }
 
 fn classify(q: &str) -> Query {
@@ -35,6 +59,7 @@ fn classify(q: &str) -> Query {
     let from_text =
         |text: &str, request: Option<(String, Vec<u8>)>| match explain::parse_response(text) {
             Some(r) => Query::Response(r, request),
+            None if is_html(body_of(text)) => Query::Html,
             None => Query::Symptom,
         };
     if trimmed == "-" {
@@ -42,7 +67,7 @@ fn classify(q: &str) -> Query {
         let _ = std::io::stdin().take(1 << 20).read_to_string(&mut text);
         return from_text(&text, None);
     }
-    if trimmed.starts_with('{') {
+    if trimmed.starts_with('{') || is_html(trimmed) {
         return from_text(trimmed, None);
     }
     if let Ok(n) = trimmed.parse::<i64>() {
@@ -90,6 +115,16 @@ pub fn run(args: Args, lang: Lang) -> ExitCode {
             None,
         ),
         Query::Symptom => (None, None),
+        Query::Html => {
+            let text = say(lang, "explain.html_page", &[]);
+            if args.json {
+                let doc = serde_json::json!({"kind": "html_page", "explanation": text});
+                crate::cli::output::print(&format!("{doc:#}\n"));
+            } else {
+                crate::cli::output::print(&format!("{text}\n"));
+            }
+            return ExitCode::SUCCESS;
+        }
     };
     // the request that failed, linted, so its findings can be ranked against the answer
     let report = match linted_request(&args, inline_request, lang) {

@@ -4,10 +4,9 @@
 use super::check::CheckArgs;
 use super::output::{print, render, Format};
 use super::session::{exit, Input, Session};
-use cardlint::messages::{input_error, lint_error};
+use cardlint::messages::{lint_error, write_error};
 use cardlint::registry::say;
 use cardlint::report::Outcome;
-use cardlint::InputError;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -119,13 +118,7 @@ fn fix_one(args: &CheckArgs, session: &Session, input: &Input, done: &mut Fixed)
     } else if let (true, Input::File(path)) = (changed, input) {
         // the path itself, not its display form: a name that is not UTF-8 stays the same file
         if let Err(e) = std::fs::write(path, &fixed.text) {
-            let error = input_error(
-                &InputError::Io {
-                    path: shown.clone(),
-                    source: e,
-                },
-                lang,
-            );
+            let error = write_error(&shown, &e, lang);
             done.outcomes.push(Outcome::Failed { path: shown, error });
             return;
         }

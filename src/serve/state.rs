@@ -292,7 +292,14 @@ impl State {
             .unwrap_or(0);
         let down = body.get("reduce_stock_value").and_then(as_int).unwrap_or(0);
         let card = self.live_mut(&id)?;
-        let quantity = card.quantity + up - down;
+        // values near i64::MAX must not overflow: past the largest stock is over the limit
+        let Some(quantity) = card
+            .quantity
+            .checked_add(up)
+            .and_then(|q| q.checked_sub(down))
+        else {
+            return Err(fail(40053, "stock_overflow").with("stock", card.quantity));
+        };
         if quantity < 0 {
             return Err(fail(40122, "stock_negative")
                 .with("stock", card.quantity)
@@ -304,7 +311,7 @@ impl State {
                 .with("deposited", card.deposited.len()));
         }
         card.quantity = quantity;
-        card.total_quantity += up;
+        card.total_quantity = card.total_quantity.saturating_add(up);
         Ok(ok())
     }
 

@@ -179,6 +179,7 @@ pub fn lint_url(url: &str, lang: Lang) -> Report {
         text: url.to_string(),
         body: 0..url.len(),
         request: None,
+        more: Vec::new(),
         hits: Vec::new(),
     };
     let hits = rules::url::check_page_url(url);
@@ -195,16 +196,28 @@ fn analyse(
     env: &Env,
 ) -> Result<(Option<&'static str>, Vec<Hit>), syntax::parser::TooDeep> {
     let mut hits = source.hits.clone();
-    let from_request = source
-        .request
-        .as_ref()
-        .and_then(|r| Some((r.endpoint.as_deref()?, r.span.clone())));
+    let (endpoint, found) = request(source, source.request.as_ref(), source.body.clone(), env)?;
+    hits.extend(found);
+    // the other requests of an .http file, each as its own endpoint
+    for (r, body) in &source.more {
+        hits.extend(request(source, Some(r), body.clone(), env)?.1);
+    }
+    Ok((endpoint, hits))
+}
+
+/// One request body, as its request line (or `--endpoint`, or its shape) says.
+fn request(
+    source: &Source,
+    line: Option<&source::Request>,
+    body: Span,
+    env: &Env,
+) -> Result<(Option<&'static str>, Vec<Hit>), syntax::parser::TooDeep> {
+    let mut hits = Vec::new();
+    let from_request = line.and_then(|r| Some((r.endpoint.as_deref()?, r.span.clone())));
     let Some((path, span)) = from_request.filter(|_| env.forced.is_none()) else {
-        let doc = document(&source.text, source.body.clone(), env.forced, env)?;
-        hits.extend(doc.hits);
-        return Ok((doc.endpoint, hits));
+        let doc = document(&source.text, body, env.forced, env)?;
+        return Ok((doc.endpoint, doc.hits));
     };
-    let body = source.body.clone();
     let span = url_span(&source.text, span);
     let named = match endpoint::resolve_path(path) {
         endpoint::PathMatch::Exact(e) => e,
@@ -229,9 +242,9 @@ fn analyse(
                 hits.extend(doc.hits);
                 return Ok((doc.endpoint, hits));
             }
-            return syntax_only(source, path, span, hits);
+            return syntax_only(source, body, path, span, hits);
         }
-        endpoint::PathMatch::Other => return syntax_only(source, path, span, hits),
+        endpoint::PathMatch::Other => return syntax_only(source, body, path, span, hits),
     };
     let doc = document(&source.text, body, Some(named), env)?;
     hits.extend(doc.hits);
@@ -260,12 +273,13 @@ fn url_span(text: &str, line: Span) -> Span {
 /// nothing that needs the endpoint is.
 fn syntax_only(
     source: &Source,
+    body: Span,
     path: &str,
     span: Span,
     mut hits: Vec<Hit>,
 ) -> Result<(Option<&'static str>, Vec<Hit>), syntax::parser::TooDeep> {
     hits.push(Hit::new(code::EP003, span).arg("endpoint", path));
-    let parsed = syntax::parser::parse(&source.text, source.body.start, source.body.end)?;
+    let parsed = syntax::parser::parse(&source.text, body.start, body.end)?;
     hits.extend(parsed.hits);
     Ok((None, hits))
 }

@@ -44,6 +44,9 @@ pub struct Source {
     pub body: Span,
     /// `POST /card/create` style request line of an `.http` file, token redacted.
     pub request: Option<Request>,
+    /// The requests after the first in an `.http` file with several (`###` between them),
+    /// each with its body.
+    pub more: Vec<(Request, Span)>,
     pub hits: Vec<Hit>,
 }
 
@@ -112,6 +115,7 @@ impl Source {
             text,
             body,
             request: None,
+            more: Vec::new(),
             hits,
         };
         if path.ends_with(".http") || path.ends_with(".rest") {
@@ -120,41 +124,100 @@ impl Source {
         Ok(src)
     }
 
-    /// REST-client style: `METHOD URL`, headers, a blank line, then the body.
+    /// The REST Client / JetBrains HTTP format: `@name = value` variables (used as `{{name}}`
+    /// in URLs), `#` and `//` comments, and requests separated by `###` lines, each a request
+    /// line (`METHOD URL`, or a URL alone), headers, a blank line, then the body.
     fn split_http(&mut self) {
         let text = &self.text[self.body.clone()];
         let base = self.body.start;
+        let mut vars: Vec<(String, String)> = Vec::new();
+        let mut blocks: Vec<(Request, Span)> = Vec::new();
+        let mut block_start = 0;
         let mut offset = 0;
-        let mut request = None;
+        let mut cut = |from: usize, to: usize, vars: &mut Vec<(String, String)>| {
+            if let Some(b) = http_block(text, base, from..to, vars) {
+                blocks.push(b);
+            }
+        };
         for line in text.split_inclusive('\n') {
-            let start = base + offset;
+            if line.trim_start().starts_with("###") {
+                cut(block_start, offset, &mut vars);
+                block_start = offset + line.len();
+            }
             offset += line.len();
-            let trimmed = line.trim();
-            if request.is_none() {
-                if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with("//") {
-                    continue;
-                }
-                let mut parts = trimmed.split_whitespace();
-                let method = parts.next().unwrap_or("").to_ascii_uppercase();
-                let url = parts.next().unwrap_or("");
-                let lead = line.len() - line.trim_start().len();
-                request = Some(Request {
-                    method,
-                    endpoint: endpoint_of_url(url),
-                    span: start + lead..start + lead + trimmed.len(),
-                });
+        }
+        cut(block_start, text.len(), &mut vars);
+        let mut blocks = blocks.into_iter();
+        match blocks.next() {
+            Some((request, body)) => {
+                self.request = Some(request);
+                self.body = body;
+            }
+            None => self.body = self.text.len()..self.text.len(),
+        }
+        self.more = blocks.collect();
+    }
+}
+
+/// One request of an `.http` file: its request line (variables substituted for the endpoint)
+/// and the byte range of its body. Variable lines before the request line are collected.
+fn http_block(
+    text: &str,
+    base: usize,
+    range: Span,
+    vars: &mut Vec<(String, String)>,
+) -> Option<(Request, Span)> {
+    let mut offset = range.start;
+    let mut request: Option<Request> = None;
+    for line in text[range.clone()].split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let trimmed = line.trim();
+        if request.is_none() {
+            if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with("//") {
                 continue;
             }
-            if trimmed.is_empty() {
-                self.body = base + offset..self.text.len();
-                self.request = request;
-                return;
+            if let Some((name, value)) = trimmed.strip_prefix('@').and_then(|v| v.split_once('=')) {
+                vars.push((name.trim().to_string(), value.trim().to_string()));
+                continue;
             }
+            let mut parts = trimmed.split_whitespace();
+            let first = parts.next().unwrap_or("");
+            let (method, url) = if first.contains('/') || first.starts_with("{{") {
+                ("GET".to_string(), first)
+            } else {
+                (first.to_ascii_uppercase(), parts.next().unwrap_or(""))
+            };
+            let lead = line.len() - line.trim_start().len();
+            request = Some(Request {
+                method,
+                endpoint: endpoint_of_url(&substitute(url, vars)),
+                span: base + start + lead..base + start + lead + trimmed.len(),
+            });
+            continue;
         }
-        // no blank line: a request line and headers only, no body
-        self.body = self.text.len()..self.text.len();
-        self.request = request;
+        if trimmed.is_empty() {
+            let body = base + offset..base + range.end;
+            return Some((request?, body));
+        }
     }
+    // no blank line: a request line and headers only, no body
+    request.map(|r| (r, base + range.end..base + range.end))
+}
+
+/// `{{host}}/card/create` with `@host = https://api.weixin.qq.com`.
+fn substitute(url: &str, vars: &[(String, String)]) -> String {
+    let mut out = url.to_string();
+    // a variable may refer to another one defined before it
+    for _ in 0..4 {
+        if !out.contains("{{") {
+            break;
+        }
+        for (name, value) in vars.iter().rev() {
+            out = out.replace(&format!("{{{{{name}}}}}"), value);
+        }
+    }
+    out
 }
 
 /// `https://api.weixin.qq.com/card/code/get?access_token=..` -> `card/code/get`

@@ -843,3 +843,67 @@ fn small_trust_fixes() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--output"));
 }
+
+/// The REST Client / JetBrains HTTP format: variables, comments and several requests in one
+/// file, each checked as the endpoint its own request line names; --fix leaves the request
+/// lines and separators alone.
+#[test]
+fn rest_client_files_with_variables_and_several_requests() {
+    let dir = common::tempdir("rest");
+    let path = dir.join("cards.http");
+    let text = "@host = https://api.weixin.qq.com\n\
+                @token = ACCESS_TOKEN_VALUE\n\
+                # get a code\n\
+                POST {{host}}/card/code/get?access_token={{token}}\n\
+                Content-Type: application/json\n\
+                \n\
+                {\"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"code\": 1434008071}\n\
+                \n\
+                ###\n\
+                // and change the stock\n\
+                POST {{host}}/card/modifystock?access_token={{token}}\n\
+                Content-Type: application/json\n\
+                \n\
+                {\"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"increase_stock_value\": \"100\",}\n";
+    std::fs::write(&path, text).unwrap();
+    let out = cardlint()
+        .args(["check", "-f", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let doc = json_of(&out.stdout);
+    let found: Vec<(String, u64)> = doc["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // the code of the first request (line 7), the quoted integer and the trailing comma of
+    // the second (line 14): nothing about variables, comments or the separator
+    assert_eq!(
+        found,
+        [
+            ("TYPE002".to_string(), 7),
+            ("TYPE001".to_string(), 14),
+            ("JSON001".to_string(), 14)
+        ],
+        "{doc:#}"
+    );
+    cardlint()
+        .args(["check", "--fix", "--unsafe-fixes"])
+        .arg(&path)
+        .assert()
+        .success();
+    let fixed = std::fs::read_to_string(&path).unwrap();
+    assert!(fixed.contains("\"code\": \"1434008071\""), "{fixed}");
+    assert!(
+        fixed.contains("\n###\n") && fixed.contains("\nPOST {{host}}/card/modifystock"),
+        "{fixed}"
+    );
+    assert!(fixed.contains("\"increase_stock_value\": 100}"), "{fixed}");
+}

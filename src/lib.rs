@@ -220,7 +220,16 @@ fn request(
     };
     let span = url_span(&source.text, span);
     let named = match endpoint::resolve_path(path) {
-        endpoint::PathMatch::Exact(e) => e,
+        endpoint::PathMatch::Exact(e) => {
+            if !normal_path(&source.text[span.clone()]) {
+                hits.push(
+                    Hit::new(code::EP007, span.clone())
+                        .arg("path", path_of(&source.text[span.clone()]))
+                        .arg("endpoint", e),
+                );
+            }
+            e
+        }
         endpoint::PathMatch::Near(e) => {
             // a path WeChat does not serve: said, and the body checked as the one meant
             hits.push(
@@ -249,6 +258,27 @@ fn request(
     let doc = document(&source.text, body, Some(named), env)?;
     hits.extend(doc.hits);
     Ok((doc.endpoint, hits))
+}
+
+/// The path part of a request line's URL, as written (`{{host}}` variables left as they are).
+fn path_of(url: &str) -> &str {
+    let no_query = url.split(['?', '#']).next().unwrap_or(url);
+    match no_query.find("://") {
+        Some(i) => {
+            let rest = &no_query[i + 3..];
+            rest.find('/').map_or("", |j| &rest[j..])
+        }
+        // `{{host}}/card/create`: the path starts after the variable
+        None => no_query
+            .find("}}/")
+            .map_or(no_query, |j| &no_query[j + 2..]),
+    }
+}
+
+/// Whether the path has no empty segment and no trailing slash.
+fn normal_path(url: &str) -> bool {
+    let p = path_of(url);
+    !p.contains("//") && !(p.len() > 1 && p.ends_with('/'))
 }
 
 /// The URL of a request line (`POST <url> HTTP/1.1`), where a finding on the path belongs.

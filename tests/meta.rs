@@ -297,3 +297,80 @@ fn every_rule_is_emitted_where_its_check_says() {
     }
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
+
+/// Every rule names what it rests on, and its severity follows: an `error` needs an entry of
+/// a kind that can show WeChat rejects the request (doc, errcode, sdk-issue, seed); an
+/// errcode entry names an errcode the rule lists or the catalogue knows; links are https; a
+/// corpus entry's title starts with a file name of the corpus (checked when `CARDLINT_CORPUS`
+/// is set).
+#[test]
+fn every_rule_has_evidence_and_errors_rest_on_a_rejection() {
+    use cardlint::finding::Severity;
+    use cardlint::registry::EvidenceKind;
+    let catalogue = cardlint::explain::catalogue();
+    let corpus = std::env::var_os("CARDLINT_CORPUS").map(std::path::PathBuf::from);
+    let mut bad = Vec::new();
+    for rule in registry::all() {
+        let code = &rule.code;
+        if rule.evidence.is_empty() {
+            bad.push(format!("{code}: no evidence"));
+        }
+        if rule.severity == Severity::Error
+            && !rule.evidence.iter().any(|e| e.kind.shows_rejection())
+        {
+            bad.push(format!(
+                "{code}: an error needs evidence of kind doc, errcode, sdk-issue or seed that \
+                 shows WeChat rejects the request; without it the rule is a warning"
+            ));
+        }
+        for e in &rule.evidence {
+            if e.kind == EvidenceKind::Todo || e.title.contains("TODO") {
+                bad.push(format!("{code}: evidence is still TODO"));
+            }
+            if e.title.trim().is_empty() {
+                bad.push(format!(
+                    "{code}: {} evidence without a title",
+                    e.kind.as_str()
+                ));
+            }
+            match (e.kind, e.errcode) {
+                (EvidenceKind::Errcode, None) => {
+                    bad.push(format!("{code}: errcode evidence without `errcode = N`"))
+                }
+                (EvidenceKind::Errcode, Some(n)) => {
+                    let known =
+                        rule.errcodes.contains(&n) || catalogue.code.iter().any(|c| c.errcode == n);
+                    if !known {
+                        bad.push(format!(
+                            "{code}: errcode {n} is neither in the rule's errcodes nor in errcodes/catalogue.toml"
+                        ));
+                    }
+                }
+                (kind, Some(n)) => bad.push(format!(
+                    "{code}: `errcode = {n}` on {} evidence; only kind = \"errcode\" takes one",
+                    kind.as_str()
+                )),
+                (_, None) => {}
+            }
+            if let Some(url) = &e.url {
+                if !url.starts_with("https://") || url.contains(char::is_whitespace) {
+                    bad.push(format!(
+                        "{code}: evidence url {url:?} is not an https:// link"
+                    ));
+                }
+            }
+            // the title starts with the file's name, maybe followed by `: what it shows`
+            if let (EvidenceKind::Corpus, Some(dir)) = (e.kind, &corpus) {
+                let file = e.title.split([':', ' ']).next().unwrap_or_default();
+                if file.is_empty() || !dir.join(file).is_file() {
+                    bad.push(format!(
+                        "{code}: corpus evidence {:?} names no file of {}",
+                        e.title,
+                        dir.display()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}

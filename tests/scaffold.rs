@@ -59,7 +59,7 @@ fn new_rule_scaffolds_a_rule_and_refuses_clashes_and_bad_codes() {
     for key in ["errcodes", "symptoms"] {
         assert!(rule.get(key).is_some_and(|v| v.is_array()), "{key}");
     }
-    assert!(source.contains("# evidence: TODO"), "{source}");
+    assert!(source.contains("evidence = ["), "{source}");
     for lang in ["zh", "en"] {
         let table = rule.get(lang).and_then(|v| v.as_table()).expect(lang);
         for key in ["message", "why", "help"] {

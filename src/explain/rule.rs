@@ -1,5 +1,5 @@
-//! `cardlint explain RULE`: a rule's text, errcodes, symptoms and fix, with its example
-//! fixture linted by the real pipeline.
+//! `cardlint explain RULE`: a rule's text, errcodes, symptoms, fix and evidence, with its
+//! example fixture linted by the real pipeline.
 
 use crate::finding::FixSafety;
 use crate::registry::{self, docs::strip_placeholders, term, Lang, Rule, EXAMPLES};
@@ -54,6 +54,17 @@ pub fn explain(key: &str, lang: Lang) -> Option<String> {
             .map(|n| format!(" ({n})"))
             .unwrap_or_default();
         out.push_str(&format!("{}: {kind}{note}\n", heading("doc.fix_safety")));
+    }
+    if !rule.evidence.is_empty() {
+        out.push_str(&format!("{}:\n", heading("doc.evidence")));
+        for e in &rule.evidence {
+            let url = e
+                .url
+                .as_deref()
+                .map(|u| format!(" <{u}>"))
+                .unwrap_or_default();
+            out.push_str(&format!("  {}: {}{url}\n", e.label(), e.title));
+        }
     }
     if let Some((name, endpoint, bytes)) = example(rule) {
         let options = Options {

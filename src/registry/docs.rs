@@ -43,8 +43,11 @@ pub fn unknown_rule(key: &str, lang: Lang) -> String {
 pub fn markdown() -> String {
     let mut out = String::from(
         "# cardlint rules\n\nGenerated from `rules/*.toml` by `CARDLINT_UPDATE_DOCS=1 cargo test --test meta`; \
-         do not edit by hand. `cardlint explain CODE` shows the same text with an example.\n\n\
-         | code | name | severity | errcodes | what (en) | 问题 (zh) |\n|---|---|---|---|---|---|\n",
+         do not edit by hand. `cardlint explain CODE` shows the same text with an example.\n\n",
+    );
+    out.push_str(SEVERITY_POLICY);
+    out.push_str(
+        "\n## Rules\n\n| code | name | severity | errcodes | what (en) | 问题 (zh) |\n|---|---|---|---|---|---|\n",
     );
     let codes = |r: &Rule| {
         r.errcodes
@@ -95,6 +98,46 @@ pub fn markdown() -> String {
             if let Some(n) = &t.fix_safety {
                 out.push_str(&format!("- unsafe fix: {n}\n"));
             }
+        }
+        out.push_str(&evidence_list(r));
+    }
+    out
+}
+
+/// The top section of docs/rules.md: what each severity claims and what backs it.
+const SEVERITY_POLICY: &str = "## How severities are decided
+
+Every rule lists its evidence (shown below each rule and by `cardlint explain CODE`); the
+severity follows from it:
+
+- **error**: there is evidence that WeChat rejects the request: at least one entry of kind
+  `doc` (an official doc section that states the requirement), `errcode` (the server's answer
+  to it), `sdk-issue` (an SDK issue, WeChat developer-community thread or blog post reporting
+  the failure) or `seed` (a row of the seed Q&A, e.g. its Part.2 debugging table). The JSON
+  syntax rules (`JSON0xx`) that leave the body unparseable are errors because the server
+  answers 47001 to such a body (open-platform global return codes).
+- **warning**: probably wrong (the request is likely to go through without doing what was
+  meant, or to fail later), without evidence that WeChat rejects it.
+- **info**: taste, or a reminder (such as a permission the account needs).
+
+Kinds of evidence: `doc` official documentation (current pages, or the 2015 微信卡券接口文档
+as copied into SDKs); `errcode` an errcode with the server's message; `sdk-issue` a reported
+failure; `sdk-source` SDK code or comments; `seed` the seed Q&A 微信卡券接口相关 Q&A;
+`corpus` a real request body of the corpus, named by its file; `reasoning` cardlint's own
+argument. Only the first four can make a rule an error.
+";
+
+/// A rule's evidence as a Markdown list, titles linked to their URL.
+fn evidence_list(r: &Rule) -> String {
+    if r.evidence.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\n**Evidence / 依据**\n\n");
+    for e in &r.evidence {
+        let title = e.title.replace('[', "\\[").replace(']', "\\]");
+        match &e.url {
+            Some(url) => out.push_str(&format!("- {}: [{title}]({url})\n", e.label())),
+            None => out.push_str(&format!("- {}: {title}\n", e.label())),
         }
     }
     out

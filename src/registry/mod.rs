@@ -73,8 +73,82 @@ pub struct Rule {
     pub example: Option<String>,
     /// Whether `--fix` may repair it: `safe`, `unsafe` (only with `--unsafe-fixes`) or `none`.
     pub fix: crate::finding::FixSafety,
+    /// What the rule's claim rests on; an `error` needs an entry that shows WeChat rejects
+    /// the request (see [`EvidenceKind::shows_rejection`]).
+    pub evidence: Vec<Evidence>,
     pub zh: Text,
     pub en: Text,
+}
+
+/// One source behind a rule, written in its TOML as an inline table:
+/// `{ kind = "errcode", errcode = 40076, title = "invalid color id" }`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    pub kind: EvidenceKind,
+    /// The doc section, the errcode's message, the issue, the seed row or the corpus file.
+    pub title: String,
+    #[serde(default)]
+    pub url: Option<String>,
+    /// The errcode the server answers (entries of kind `errcode`).
+    #[serde(default)]
+    pub errcode: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EvidenceKind {
+    /// Official WeChat documentation, current or the 2015 card API document.
+    Doc,
+    /// An errcode the server answers, with its message.
+    Errcode,
+    /// A failure reported in an SDK's issue tracker, the WeChat developer community or a blog.
+    SdkIssue,
+    /// How an SDK's code or comments build or describe the request.
+    SdkSource,
+    /// The seed Q&A 微信卡券接口相关 Q&A (its debugging table, application notes and FAQ).
+    Seed,
+    /// A real request body of the corpus, named by its file.
+    Corpus,
+    /// cardlint's own argument, with no outside source.
+    Reasoning,
+    /// Left by `scripts/new-rule` until the evidence is written (tests/meta.rs fails on it).
+    #[serde(rename = "TODO")]
+    Todo,
+}
+
+impl EvidenceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EvidenceKind::Doc => "doc",
+            EvidenceKind::Errcode => "errcode",
+            EvidenceKind::SdkIssue => "sdk-issue",
+            EvidenceKind::SdkSource => "sdk-source",
+            EvidenceKind::Seed => "seed",
+            EvidenceKind::Corpus => "corpus",
+            EvidenceKind::Reasoning => "reasoning",
+            EvidenceKind::Todo => "TODO",
+        }
+    }
+
+    /// Whether an entry of this kind can show that WeChat rejects a request, which is what
+    /// a rule needs to be an `error`.
+    pub fn shows_rejection(self) -> bool {
+        matches!(
+            self,
+            EvidenceKind::Doc | EvidenceKind::Errcode | EvidenceKind::SdkIssue | EvidenceKind::Seed
+        )
+    }
+}
+
+impl Evidence {
+    /// `doc`, `sdk-issue` …, or `errcode 40076` for an errcode.
+    pub fn label(&self) -> String {
+        match self.errcode {
+            Some(e) => format!("{} {e}", self.kind.as_str()),
+            None => self.kind.as_str().to_string(),
+        }
+    }
 }
 
 impl Rule {

@@ -28,6 +28,8 @@ struct File {
     missing: Vec<Missing>,
     #[serde(default)]
     not_in_payload: Vec<Missing>,
+    #[serde(default)]
+    not_a_defect: Vec<Missing>,
 }
 
 #[derive(Deserialize)]

@@ -34,8 +34,70 @@ pub const ENDPOINTS: &[&str] = &[
     "card/boardingpass/checkin",
     "card/meetingticket/updateuser",
     "card/luckymoney/updateuserbalance",
+    "card/code/mark",
+    "card/membercard/activate/geturl",
+    "card/membercard/activatetempinfo/get",
+    "card/generalcard/updateuser",
+    "card/giftcard/page/add",
+    "card/giftcard/page/get",
+    "card/giftcard/page/update",
+    "card/giftcard/page/batchget",
+    "card/giftcard/maintain/set",
+    "card/giftcard/pay/whitelist/add",
+    "card/giftcard/pay/submch/bind",
+    "card/giftcard/wxa/set",
+    "card/giftcard/order/get",
+    "card/giftcard/order/batchget",
+    "card/giftcard/order/refund",
+    "card/paygiftcard/add",
+    "card/paygiftcard/delete",
+    "card/paygiftcard/getbyid",
+    "card/paygiftcard/batchget",
+    "card/pay/getpayprice",
+    "card/pay/confirm",
+    "card/pay/recharge",
+    "card/pay/getorder",
+    "card/pay/getorderlist",
+    "card/submerchant/submit",
+    "card/submerchant/update",
+    "card/submerchant/get",
+    "card/submerchant/batchget",
+    "datacube/getcardbizuininfo",
+    "datacube/getcardcardinfo",
+    "datacube/getcardmembercardinfo",
+    "datacube/getcardmembercarddetail",
+    "card/invoice/seturl",
+    "card/invoice/platform/createcard",
+    "card/invoice/platform/getpdf",
+    "card/invoice/platform/updatestatus",
+    "card/invoice/insert",
+    "card/invoice/getauthurl",
+    "card/invoice/getauthdata",
+    "card/invoice/rejectinsert",
+    "card/invoice/setbizattr",
+    "card/invoice/makeoutinvoice",
+    "card/invoice/clearoutinvoice",
+    "card/invoice/queryinvoceinfo",
+    "card/invoice/reimburse/getinvoiceinfo",
+    "card/invoice/reimburse/getinvoicebatch",
+    "card/invoice/reimburse/updateinvoicestatus",
+    "card/invoice/reimburse/updatestatusbatch",
+    "card/invoice/biz/getusertitleurl",
+    "card/invoice/biz/getselecttitleurl",
+    "card/invoice/scantitle",
     "wx.addCard",
     "card_ext",
+];
+
+/// Card API calls with no JSON body to check: GET requests and the multipart PDF upload. A
+/// request line naming one is not a misspelling of a similar endpoint (`setpdf` of `getpdf`).
+pub const WITHOUT_JSON_BODY: &[&str] = &[
+    "card/getcolors",
+    "card/getapplyprotocol",
+    "card/pay/activate",
+    "card/pay/getcoinsinfo",
+    "card/invoice/platform/setpdf",
+    "cgi-bin/ticket/getticket",
 ];
 
 /// Accepts `card/create`, `/card/create`, a full URL, or the schema stem `card.create`.
@@ -68,6 +130,9 @@ pub fn resolve_path(name: &str) -> PathMatch {
         return PathMatch::Exact(e);
     }
     let path = crate::source::endpoint_of_url(name.trim()).unwrap_or_default();
+    if WITHOUT_JSON_BODY.contains(&path.as_str()) {
+        return PathMatch::Other;
+    }
     if path.starts_with("card/") {
         if let Some(e) = suggest(&path).and_then(|s| canonical(&s)) {
             return PathMatch::Near(e);
@@ -100,8 +165,12 @@ pub fn detect(value: &Value) -> Detected {
         return Detected::Unknown;
     };
     let k = Keys(obj);
-    // the order matters: earlier families own keys that later ones also use
-    card_or_page(&k)
+    // the order matters: earlier families own keys that later ones also use; the first three
+    // look only at keys no older endpoint's body has
+    invoice(&k)
+        .or_else(|| gift_card(&k))
+        .or_else(|| pay_merchant_stats(&k))
+        .or_else(|| card_or_page(&k))
         .or_else(|| member_activation(&k))
         .or_else(|| ticket_update(&k))
         .or_else(|| member_update(&k))
@@ -125,6 +194,175 @@ impl Keys<'_> {
 
     fn array(&self, key: &str) -> bool {
         self.0.get(key).is_some_and(Value::is_array)
+    }
+
+    /// Whether the object at `key` has `inner`.
+    fn nested(&self, key: &str, inner: &[&str]) -> bool {
+        self.0
+            .get(key)
+            .and_then(Value::as_object)
+            .is_some_and(|o| inner.iter().any(|i| o.contains_key(*i)))
+    }
+}
+
+/// The e-invoice (电子发票) calls under card/invoice.
+fn invoice(k: &Keys) -> Option<Detected> {
+    let one = if k.has("invoice_info") {
+        "card/invoice/platform/createcard"
+    } else if k.has("s_media_id") {
+        "card/invoice/platform/getpdf"
+    } else if k.has("reimburse_status") {
+        if k.has("invoice_list") {
+            "card/invoice/reimburse/updatestatusbatch"
+        } else if k.has("encrypt_code") {
+            "card/invoice/reimburse/updateinvoicestatus"
+        } else {
+            "card/invoice/platform/updatestatus"
+        }
+    } else if k.has("item_list") {
+        "card/invoice/reimburse/getinvoicebatch"
+    } else if k.has("encrypt_code") && k.has("card_id") {
+        // card/code/decrypt takes the encrypt_code alone
+        "card/invoice/reimburse/getinvoiceinfo"
+    } else if k.has("s_pappid") {
+        if k.has("reason") {
+            "card/invoice/rejectinsert"
+        } else if k.any(&["money", "ticket", "source", "redirect_url"]) {
+            "card/invoice/getauthurl"
+        } else {
+            "card/invoice/getauthdata"
+        }
+    } else if k.has("order_id") && k.has("card_ext") {
+        "card/invoice/insert"
+    } else if k.any(&["paymch_info", "auth_field", "contact"]) {
+        "card/invoice/setbizattr"
+    } else if k.has("invoiceinfo") {
+        if k.nested("invoiceinfo", &["yfpdm", "yfphm"]) {
+            "card/invoice/clearoutinvoice"
+        } else {
+            "card/invoice/makeoutinvoice"
+        }
+    } else if k.has("fpqqlsh") {
+        "card/invoice/queryinvoceinfo"
+    } else if k.has("scan_text") {
+        "card/invoice/scantitle"
+    } else if k.any(&["attach", "biz_name"]) {
+        "card/invoice/biz/getselecttitleurl"
+    } else if k.any(&[
+        "tax_no",
+        "user_fill",
+        "out_title_id",
+        "bank_type",
+        "bank_no",
+        "addr",
+    ]) {
+        "card/invoice/biz/getusertitleurl"
+    } else {
+        return None;
+    };
+    Some(Detected::One(one))
+}
+
+/// Gift card galleries, their orders and payment set-up, and the gift card's balance.
+fn gift_card(k: &Keys) -> Option<Detected> {
+    let one = if k.has("page") {
+        if k.nested("page", &["page_id"]) {
+            "card/giftcard/page/update"
+        } else {
+            "card/giftcard/page/add"
+        }
+    } else if k.has("maintain") {
+        "card/giftcard/maintain/set"
+    } else if k.has("sub_mch_id") {
+        if k.has("wxa_appid") {
+            "card/giftcard/pay/submch/bind"
+        } else {
+            "card/giftcard/pay/whitelist/add"
+        }
+    } else if k.has("wxa_appid") && k.has("page_id") {
+        "card/giftcard/wxa/set"
+    } else if k.has("page_id") {
+        "card/giftcard/page/get"
+    } else if k.has("sort_type") {
+        "card/giftcard/order/batchget"
+    } else if k.has("can_give_friend") {
+        "card/generalcard/updateuser"
+    } else {
+        return None;
+    };
+    Some(Detected::One(one))
+}
+
+/// Pay-then-get rules, coin (券点) orders, sub-merchants, statistics and the member card's
+/// activation helpers.
+fn pay_merchant_stats(k: &Keys) -> Option<Detected> {
+    use Detected::*;
+    Some(if k.has("rule_info") {
+        One("card/paygiftcard/add")
+    } else if k.has("rule_id") {
+        Ambiguous(vec!["card/paygiftcard/delete", "card/paygiftcard/getbyid"])
+    } else if k.has("effective") {
+        One("card/paygiftcard/batchget")
+    } else if k.has("coin_count") {
+        One("card/pay/recharge")
+    } else if k.any(&["order_type", "nor_filter", "sort_info"]) {
+        One("card/pay/getorderlist")
+    } else if k.has("quantity") {
+        One(if k.has("order_id") {
+            "card/pay/confirm"
+        } else {
+            "card/pay/getpayprice"
+        })
+    } else if k.has("order_id") {
+        Ambiguous(vec![
+            "card/giftcard/order/get",
+            "card/giftcard/order/refund",
+            "card/pay/getorder",
+        ])
+    } else if k.has("info") {
+        One(if k.nested("info", &["merchant_id"]) {
+            "card/submerchant/update"
+        } else {
+            "card/submerchant/submit"
+        })
+    } else if k.has("merchant_id") {
+        One("card/submerchant/get")
+    } else if k.any(&["begin_id", "limit"]) {
+        One("card/submerchant/batchget")
+    } else if k.any(&["begin_date", "end_date"]) {
+        return Some(datacube(k));
+    } else if k.has("is_mark") {
+        One("card/code/mark")
+    } else if k.has("activate_ticket") {
+        One("card/membercard/activatetempinfo/get")
+    } else if k.has("outer_str")
+        && k.has("card_id")
+        && !k.any(&["signature", "timestamp", "nonce_str"])
+    {
+        // card_ext also has outer_str, but never a card_id
+        One("card/membercard/activate/geturl")
+    } else {
+        return None;
+    })
+}
+
+/// The card statistics: a date range, with the card source or a card_id.
+fn datacube(k: &Keys) -> Detected {
+    use Detected::*;
+    match (k.has("cond_source"), k.has("card_id")) {
+        (true, true) => One("datacube/getcardcardinfo"),
+        (false, true) => One("datacube/getcardmembercarddetail"),
+        (true, false) => Ambiguous(vec![
+            "datacube/getcardbizuininfo",
+            "datacube/getcardcardinfo",
+            "datacube/getcardmembercardinfo",
+        ]),
+        (false, false) => Ambiguous(vec![
+            "datacube/getcardbizuininfo",
+            "datacube/getcardcardinfo",
+            "datacube/getcardmembercardinfo",
+            "datacube/getcardmembercarddetail",
+        ]),
     }
 }
 
@@ -308,5 +546,50 @@ mod tests {
             Detected::Ambiguous(_)
         ));
         assert_eq!(detect(&json!([1])), Detected::Unknown);
+    }
+
+    #[test]
+    fn shapes_of_gift_invoice_and_pay_calls() {
+        assert_eq!(
+            detect(&json!({"card_id": "p", "encrypt_code": "e"})),
+            Detected::One("card/invoice/reimburse/getinvoiceinfo")
+        );
+        assert_eq!(
+            detect(&json!({"encrypt_code": "e"})),
+            Detected::One("card/code/decrypt")
+        );
+        assert_eq!(
+            detect(&json!({"order_id": "1", "card_id": "p", "appid": "wx", "card_ext": {}})),
+            Detected::One("card/invoice/insert")
+        );
+        assert_eq!(
+            detect(&json!({"page": {"page_id": "x"}})),
+            Detected::One("card/giftcard/page/update")
+        );
+        assert_eq!(
+            detect(&json!({"code": "1", "card_id": "p", "balance": 1, "can_give_friend": true})),
+            Detected::One("card/generalcard/updateuser")
+        );
+        assert!(matches!(
+            detect(&json!({"order_id": "1"})),
+            Detected::Ambiguous(c) if c.contains(&"card/pay/getorder")
+        ));
+        // card_ext carries outer_str too, never with a card_id
+        assert_eq!(
+            detect(&json!({"timestamp": "1", "signature": "s", "outer_str": "o"})),
+            Detected::One("card_ext")
+        );
+    }
+
+    #[test]
+    fn calls_without_a_json_body_are_not_misspellings() {
+        for p in WITHOUT_JSON_BODY {
+            assert!(!ENDPOINTS.contains(p), "{p}");
+            assert_eq!(resolve_path(p), PathMatch::Other, "{p}");
+        }
+        assert_eq!(
+            resolve_path("card/invoice/platform/getpdf"),
+            PathMatch::Exact("card/invoice/platform/getpdf")
+        );
     }
 }

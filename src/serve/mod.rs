@@ -146,7 +146,7 @@ impl Sandbox {
             p => {
                 match endpoint::ENDPOINTS
                     .iter()
-                    .find(|e| **e == p && e.starts_with("card/"))
+                    .find(|e| **e == p && (e.starts_with("card/") || e.starts_with("datacube/")))
                 {
                     Some(ep) => self.api(ep, req, &rid),
                     None => {

@@ -278,7 +278,8 @@ fn path_of(url: &str) -> &str {
 /// Whether the path has no empty segment and no trailing slash.
 fn normal_path(url: &str) -> bool {
     let p = path_of(url);
-    !p.contains("//") && !(p.len() > 1 && p.ends_with('/'))
+    let trailing_slash = p.len() > 1 && p.ends_with('/');
+    !(p.contains("//") || trailing_slash)
 }
 
 /// The URL of a request line (`POST <url> HTTP/1.1`), where a finding on the path belongs.

@@ -432,3 +432,145 @@ fn stdin_filename_is_matched_by_the_config() {
     assert_eq!(doc["files"][0]["path"], "qr/new.json");
     assert_eq!(doc["files"][0]["endpoint"], "card/qrcode/create");
 }
+
+fn sarif_validator() -> jsonschema::Validator {
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(common::root().join("tests/data/sarif-schema-2.1.0.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap()
+}
+
+/// Item 15: file names that are not URI references as they stand (a colon before any slash
+/// reads as a scheme; `%`, spaces, `#`, `?`, CJK and line breaks) are percent-encoded in
+/// SARIF, which then passes the 2.1.0 schema with formats checked; JUnit stays well-formed
+/// XML with U+FFFF in a file name and in a message.
+#[test]
+fn sarif_uris_are_percent_encoded_and_junit_stays_xml() {
+    let dir = tempdir("names");
+    let names = [
+        "a:b,c%d.json",
+        "sp ace#frag?q.json",
+        "卡券.json",
+        "cr\rlf\n.json",
+        "bad\u{FFFF}.json",
+    ];
+    for name in names {
+        write(&dir, name, "{\"card_id\": 1, \"x\u{FFFF}\": 2,}\n");
+    }
+    let run = |format: &str| {
+        let out = cardlint_in(&dir)
+            .args(["check", "-e", "card/get", "-f", format])
+            .args(names)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let sarif: Value = serde_json::from_str(&run("sarif")).unwrap();
+    let errors: Vec<String> = sarif_validator()
+        .iter_errors(&sarif)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let uris: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    for want in [
+        "a%3Ab,c%25d.json",
+        "sp%20ace%23frag%3Fq.json",
+        "%E5%8D%A1%E5%88%B8.json",
+        "cr%0Dlf%0A.json",
+        "bad%EF%BF%BF.json",
+    ] {
+        assert!(uris.contains(&want), "{want} not in {uris:?}");
+    }
+    let junit = run("junit");
+    let doc = roxmltree::Document::parse(&junit).unwrap_or_else(|e| panic!("{e}\n{junit}"));
+    let suites: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testsuite"))
+        .map(|n| n.attribute("name").unwrap())
+        .collect();
+    assert_eq!(suites.len(), names.len());
+    // line breaks in a name survive as character references
+    assert!(suites.contains(&"cr\rlf\n.json"), "{suites:?}");
+    assert!(junit.contains("\\u{ffff}"), "{junit}");
+}
+
+/// Item 16: two findings of one rule at one pointer (two comments in one object, two
+/// single-quoted strings in one member) get distinct fingerprints in SARIF and GitLab; the
+/// fingerprints stay the same from run to run.
+#[test]
+fn distinct_findings_have_distinct_fingerprints() {
+    let dir = tempdir("fingerprints");
+    write(
+        &dir,
+        "comments.json",
+        "{\n  \"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", // one\n  \"code\": \"1434008071\" // two\n}\n",
+    );
+    write(
+        &dir,
+        "quotes.json",
+        "{'card_id': 'pFS7Fjg8kV1IdDz01r4SQwMkuCKc', 'code': '1434008071'}\n",
+    );
+    let run = |format: &str| -> Value {
+        let out = cardlint_in(&dir)
+            .args([
+                "check",
+                "-e",
+                "card/code/get",
+                "-f",
+                format,
+                "comments.json",
+                "quotes.json",
+            ])
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let distinct = |prints: Vec<String>| {
+        let mut unique = prints.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), prints.len(), "{prints:#?}");
+        prints
+    };
+    let sarif = |v: Value| {
+        let results = v["runs"][0]["results"].as_array().unwrap().clone();
+        assert!(results.len() >= 6, "{results:#?}");
+        distinct(
+            results
+                .iter()
+                .map(|r| {
+                    r["partialFingerprints"]["cardlint/v1"]
+                        .as_str()
+                        .unwrap()
+                        .to_string()
+                })
+                .collect(),
+        )
+    };
+    let gitlab = |v: Value| {
+        distinct(
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["fingerprint"].as_str().unwrap().to_string())
+                .collect(),
+        )
+    };
+    assert_eq!(sarif(run("sarif")), sarif(run("sarif")));
+    assert_eq!(gitlab(run("gitlab")), gitlab(run("gitlab")));
+}

@@ -291,3 +291,169 @@ fn diff_applies_with_patch_and_fix_writes_the_same() {
         "{\"code\": \"1434008071\", \"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\"}"
     );
 }
+
+/// The text after `--fix` (with `--unsafe-fixes` when asked), linted as `endpoint`.
+fn fixed(endpoint: &str, text: &str, allow_unsafe: bool) -> String {
+    let options = Options {
+        endpoint: Some(endpoint.into()),
+        now: Some(common::NOW),
+        ..Options::default()
+    };
+    fix::fix_bytes(&options, "t.json", text.as_bytes(), allow_unsafe, &|_| {})
+        .unwrap()
+        .text
+}
+
+const CARD: &str = "\"card_id\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\"";
+
+#[test]
+fn a_quoting_fix_writes_exactly_the_text_written() {
+    for written in [
+        "123456789012345678901234",
+        "012345678901",
+        "1.50",
+        "12e3",
+        "123abc",
+        "192.168.1.1",
+        "1E400",
+        "0x1F",
+        "1.",
+        "+1",
+        "5K8264ILTKCH16CQ2502SI8ZNMTM67VS",
+        "021-62781234",
+    ] {
+        let text = format!("{{\"code\":{written},{CARD}}}");
+        let want = format!("{{\"code\":\"{written}\",{CARD}}}");
+        for allow_unsafe in [false, true] {
+            assert_eq!(
+                fixed("card/code/get", &text, allow_unsafe),
+                want,
+                "{written}"
+            );
+        }
+    }
+    // a key written as a number is that text, quoted
+    assert_eq!(
+        fixed(
+            "card/code/get",
+            &format!("{{007:\"1\",1e2:\"2\",{CARD}}}"),
+            true
+        ),
+        format!("{{\"007\":\"1\",\"1e2\":\"2\",{CARD}}}")
+    );
+}
+
+#[test]
+fn a_number_becomes_a_boolean_only_when_written_plainly() {
+    for (written, want) in [("1", "true"), ("0", "false"), ("01", "01"), ("+1", "+1")] {
+        let text = format!("{{\"code\":\"1\",{CARD},\"check_consume\":{written}}}");
+        let want = format!("{{\"code\":\"1\",{CARD},\"check_consume\":{want}}}");
+        assert_eq!(fixed("card/code/get", &text, true), want, "{written}");
+    }
+}
+
+#[test]
+fn a_quoted_integer_is_unquoted_only_when_its_text_is_json() {
+    for (written, want) in [
+        ("\"100\"", "100"),
+        ("\"007\"", "\"007\""),
+        ("\"0100\"", "\"0100\""),
+        ("\" 100\"", "\" 100\""),
+        ("\"-0\"", "\"-0\""),
+    ] {
+        let text = format!("{{{CARD},\"increase_stock_value\":{written}}}");
+        let want = format!("{{{CARD},\"increase_stock_value\":{want}}}");
+        assert_eq!(fixed("card/modifystock", &text, true), want, "{written}");
+    }
+}
+
+#[test]
+fn a_card_ext_object_becomes_the_string_of_its_own_text() {
+    // spacing, a line break and escapes are the author's: the string carries them as written
+    let object = "{\"outer_str\": \"x\\/y \\u0041\",\n  \"timestamp\": \"1767236521\",  \"nonce_str\":\"k0hG\"}";
+    let text = format!(
+        "{{\"cardList\":[{{\"cardId\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\",\"cardExt\":{object}}}]}}"
+    );
+    let want = format!(
+        "{{\"cardList\":[{{\"cardId\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\",\"cardExt\":{}}}]}}",
+        serde_json::to_string(object).unwrap()
+    );
+    assert_eq!(fixed("wx.addCard", &text, false), want);
+    // with a syntax problem inside (a lone surrogate), the object is left as it was
+    let broken = "{\"outer_str\": \"x\", \"nonce_str\": \"\\ud83d\"}";
+    let text = format!(
+        "{{\"cardList\":[{{\"cardId\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\",\"cardExt\":{broken}}}]}}"
+    );
+    assert_eq!(fixed("wx.addCard", &text, true), text);
+    let options = Options {
+        endpoint: Some("wx.addCard".into()),
+        ..Options::default()
+    };
+    let report = cardlint::lint_bytes(&options, "t.json", text.as_bytes()).unwrap();
+    let ext001 = report.findings.iter().find(|f| f.code == "EXT001").unwrap();
+    assert!(ext001.fix.is_none());
+}
+
+#[test]
+fn hash_and_slashes_in_a_value_position_are_never_deleted() {
+    let text = "{\"card\":{\"card_type\":\"CASH\",\"cash\":{\"base_info\":{\"color\":#63b359,\"title\":\"x\",\"custom_url\":http://www.qq.com/a,\"logo_url\": //mmbiz.qpic.cn/a.png}}}}";
+    let want = "{\"card\":{\"card_type\":\"CASH\",\"cash\":{\"base_info\":{\"color\":\"#63b359\",\"title\":\"x\",\"custom_url\":\"http://www.qq.com/a\",\"logo_url\": \"//mmbiz.qpic.cn/a.png\"}}}}";
+    assert_eq!(fixed("card/create", text, false), want);
+    let pretty = "{\n  \"color\": #63b359\n  \"title\": \"x\", # note\n  \"list\": [\n    \"a\", // the first\n    \"b\"\n  ]\n}\n";
+    let want = "{\n  \"color\": \"#63b359\",\n  \"title\": \"x\",\n  \"list\": [\n    \"a\",\n    \"b\"\n  ]\n}\n";
+    assert_eq!(fixed("card/create", pretty, false), want);
+}
+
+#[test]
+fn string_rewrites_keep_every_escape_as_written() {
+    // nothing to carry over safely: left as written
+    for text in [
+        "{\"code\":\"\\u4e2d\\ud83dx\\u12\",\"card_id\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\"}",
+        "{\"code\":'a\\x41',\"card_id\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\"}",
+    ] {
+        assert_eq!(fixed("card/code/get", text, true), text);
+    }
+    assert_eq!(
+        fixed(
+            "card/code/get",
+            "{\"code\":'it\\'s \"q\" \\u4e2d\\/',\"card_id\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\"}",
+            false
+        ),
+        "{\"code\":\"it's \\\"q\\\" 中\\/\",\"card_id\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\"}"
+    );
+}
+
+#[test]
+fn no_fix_splits_a_value_or_makes_a_duplicate_key() {
+    // quotes inside a string, unquoted text with an enumeration comma
+    let text = "{\"card\":{\"card_type\":\"CASH\",\"cash\":{\"base_info\":{\"title\":2个面包、蛋糕,\"description\":\"20元\"新春\"代金券\"}}}}";
+    let want = "{\"card\":{\"card_type\":\"CASH\",\"cash\":{\"base_info\":{\"title\":\"2个面包、蛋糕\",\"description\":\"20元\"新春\"代金券\"}}}}";
+    assert_eq!(fixed("card/create", text, true), want);
+    // renaming a key onto one that is there already
+    for (endpoint, text) in [
+        (
+            "card/code/get",
+            format!("{{\" code\":\"1\",\"code\":\"2\",{CARD}}}"),
+        ),
+        (
+            "card/code/get",
+            format!("{{\"cod\":\"1\",\"code\":\"2\",{CARD}}}"),
+        ),
+        (
+            "card_ext",
+            "{\"nonceStr\":\"a\",\"nonce_str\":\"b\",\"timestamp\":\"1\",\"signature\":\"x\"}"
+                .to_string(),
+        ),
+    ] {
+        assert_eq!(fixed(endpoint, &text, true), text);
+    }
+    // the key on its own is still renamed
+    assert_eq!(
+        fixed(
+            "card/code/get",
+            &format!("{{\" code\":\"1\",{CARD}}}"),
+            false
+        ),
+        format!("{{\"code\":\"1\",{CARD}}}")
+    );
+}

@@ -279,12 +279,13 @@ fn causes(
 }
 
 /// Findings in the order of the causes they show, then those whose rule names the errcode,
-/// then the rest.
+/// then the rest; secrets masked (explain prints them, its JSON with their fixes).
 fn rank_findings(
-    mut findings: Vec<Finding>,
+    findings: Vec<Finding>,
     errcode: Option<i64>,
     causes: &[CauseOut],
 ) -> Vec<Finding> {
+    let mut findings = crate::report::masked_findings(&findings);
     findings.sort_by_key(|f| {
         let by_cause = causes
             .iter()

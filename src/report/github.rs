@@ -1,7 +1,7 @@
 //! `--format github`: workflow commands that GitHub shows as annotations, most severe first
 //! (a job shows only the first 10 of each kind), then a summary line.
 
-use super::{put, Outcome, Stream, Summary};
+use super::{put, Outcome, Shown, Stream, Summary};
 use crate::Severity;
 use std::io::{self, Write};
 
@@ -30,8 +30,9 @@ impl Stream for Github {
         self.summary.add(o);
         match o {
             Outcome::Checked(r) => {
-                let path = super::sarif::uri(&r.source.path);
-                for f in &r.findings {
+                let shown = Shown::of(r);
+                let path = super::sarif::relative(&shown.path);
+                for f in shown.findings.iter() {
                     let kind = match f.severity {
                         Severity::Error => "error",
                         Severity::Warning => "warning",
@@ -51,13 +52,16 @@ impl Stream for Github {
                         .push((f.severity, path.clone(), f.line, f.column, line));
                 }
             }
-            Outcome::Failed { path, error } => self.lines.push((
-                Severity::Error,
-                path.clone(),
-                0,
-                0,
-                format!("::error file={}::{}", property(path), data(error)),
-            )),
+            Outcome::Failed { path, error } => {
+                let (path, error) = super::failed(path, error);
+                self.lines.push((
+                    Severity::Error,
+                    path.to_string(),
+                    0,
+                    0,
+                    format!("::error file={}::{}", property(&path), data(&error)),
+                ))
+            }
         }
         Ok(())
     }

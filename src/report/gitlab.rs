@@ -1,7 +1,8 @@
 //! `--format gitlab`: GitLab code quality JSON (an array of issues with fingerprints),
 //! written file by file.
 
-use super::{pretty_at, put, Outcome, Stream};
+use super::sarif::{fingerprint, occurrences, relative};
+use super::{pretty_at, put, Outcome, Shown, Stream};
 use crate::Severity;
 use serde_json::json;
 use std::io::{self, Write};
@@ -16,9 +17,11 @@ impl Stream for Gitlab {
         let Outcome::Checked(r) = o else {
             return Ok(());
         };
-        let path = super::sarif::uri(&r.source.path);
+        let shown = Shown::of(r);
+        let path = relative(&shown.path);
         let mut text = String::new();
-        for f in &r.findings {
+        let occurrences = occurrences(&shown.findings);
+        for (f, n) in shown.findings.iter().zip(occurrences) {
             let severity = match f.severity {
                 Severity::Error => "major",
                 Severity::Warning => "minor",
@@ -30,7 +33,7 @@ impl Stream for Gitlab {
                 "description": format!("{} ({})", f.message, f.help),
                 "categories": ["Bug Risk"],
                 "severity": severity,
-                "fingerprint": super::sarif::fingerprint(&path, &f.code, &f.pointer),
+                "fingerprint": fingerprint(&path, &f.code, &f.pointer, n),
                 "location": {
                     "path": path,
                     "positions": {

@@ -1,12 +1,12 @@
 //! Human output: one miette report per file, every finding a labelled sub-report with its
-//! explanation and fix; secrets masked in the quoted source.
+//! explanation and fix. Each finding quotes a window of the source around its spans (see
+//! `snippet`), with secrets masked and control characters escaped.
 
-use super::{put, Outcome, Stream, Summary};
+use super::snippet::{self, escape, Anchor, Lines, Snippet};
+use super::{put, Outcome, Shown, Stream, Summary};
 use crate::registry::{say, term};
 use crate::{Finding, Lang, Report, Severity};
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
-};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 use std::fmt;
 use std::io::{self, Write};
 
@@ -18,7 +18,6 @@ pub struct Style {
 
 struct FileDiag {
     title: String,
-    src: NamedSource<String>,
     items: Vec<FindingDiag>,
 }
 
@@ -28,6 +27,7 @@ struct FindingDiag {
     severity: miette::Severity,
     help: String,
     labels: Vec<LabeledSpan>,
+    src: Snippet,
 }
 
 impl fmt::Debug for FileDiag {
@@ -43,9 +43,6 @@ impl fmt::Display for FileDiag {
 impl std::error::Error for FileDiag {}
 
 impl Diagnostic for FileDiag {
-    fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.src)
-    }
     fn severity(&self) -> Option<miette::Severity> {
         self.items
             .iter()
@@ -74,6 +71,9 @@ impl fmt::Display for FindingDiag {
 impl std::error::Error for FindingDiag {}
 
 impl Diagnostic for FindingDiag {
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.src)
+    }
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         Some(Box::new(&self.code))
     }
@@ -123,37 +123,100 @@ fn fixable(f: &Finding) -> &'static str {
     }
 }
 
-fn finding_diag(f: &Finding, lang: Lang) -> FindingDiag {
+/// Longest run of characters without a space shown in a title, a label or help: a longer
+/// one is a value from the payload, cut so that a report stays readable (and its cost per
+/// finding bounded).
+const WORD: usize = 120;
+
+/// `text` as a report line shows it: control characters escaped, very long words cut.
+fn readable(text: &str) -> String {
+    let text = escape(text);
+    if !text.split(' ').any(|w| w.len() > WORD) {
+        return text.into_owned();
+    }
+    let words: Vec<String> = text
+        .split(' ')
+        .map(|w| match w.char_indices().nth(WORD) {
+            Some((cut, _)) => format!("{}…", &w[..cut]),
+            None => w.to_string(),
+        })
+        .collect();
+    words.join(" ")
+}
+
+/// What a finding's snippet is cut from: the input's lines (masked) and its shown name.
+struct Quoted<'t> {
+    lines: Lines<'t>,
+    name: &'t str,
+    /// Display columns of a cut source line.
+    columns: usize,
+}
+
+fn finding_diag(f: &Finding, lang: Lang, q: &Quoted) -> FindingDiag {
+    let anchor = |span: &std::ops::Range<usize>, line: usize, column: usize| Anchor {
+        span: span.clone(),
+        line: line.saturating_sub(1),
+        column: column.saturating_sub(1),
+    };
+    let mut anchors = vec![anchor(&f.span, f.line, f.column)];
+    anchors.extend(f.related.iter().map(|r| anchor(&r.span, r.line, r.column)));
+    let (src, spans) = snippet::build(&q.lines, q.name, &anchors, q.columns);
     // the title says what is wrong; the label at the spot says what to do
-    let mut labels = vec![LabeledSpan::new_primary_with_span(
-        Some(format!("{}: {}", term(lang, "report.fix"), f.help)),
-        f.span.clone(),
-    )];
-    for r in &f.related {
-        labels.push(LabeledSpan::new_with_span(
-            Some(r.message.clone()),
-            r.span.clone(),
-        ));
+    let fix = format!("{}: {}", term(lang, "report.fix"), readable(&f.help));
+    let mut labels = Vec::new();
+    let mut elsewhere = String::new();
+    if let Some(span) = spans[0] {
+        labels.push(LabeledSpan::new_primary_with_span(Some(fix), span));
+    }
+    for (r, span) in f.related.iter().zip(&spans[1..]) {
+        match span {
+            Some(span) => labels.push(LabeledSpan::new_with_span(
+                Some(readable(&r.message)),
+                *span,
+            )),
+            // on the finding's line but too far away to show in the same window
+            None => elsewhere.push_str(&format!(
+                "\n{}:{} {}",
+                r.line,
+                r.column,
+                readable(&r.message)
+            )),
+        }
     }
     let at = if f.pointer.is_empty() {
         String::new()
     } else {
-        format!(" ({})", f.pointer)
+        format!(" ({})", readable(&f.pointer))
     };
     FindingDiag {
-        title: format!("{}:{} {}{at}{}", f.line, f.column, f.message, fixable(f)),
+        title: format!(
+            "{}:{} {}{at}{}",
+            f.line,
+            f.column,
+            readable(&f.message),
+            fixable(f)
+        ),
         code: f.code.clone(),
         severity: severity(f.severity),
-        help: format!("{}: {}", term(lang, "report.why"), f.explanation),
+        help: format!(
+            "{}: {}{elsewhere}",
+            term(lang, "report.why"),
+            readable(&f.explanation)
+        ),
         labels,
+        src,
     }
 }
 
-fn file_diag(r: &Report, lang: Lang) -> FileDiag {
+fn file_diag(r: &Report, style: &Style) -> FileDiag {
+    let lang = style.lang;
+    let shown = Shown::of(r);
+    let source = shown.source();
+    let name = escape(&shown.path);
     let endpoint = r.endpoint.unwrap_or("?");
     let title = format!(
         "{} [{}]: {}",
-        r.source.path,
+        name,
         endpoint,
         counts(
             lang,
@@ -162,14 +225,18 @@ fn file_diag(r: &Report, lang: Lang) -> FileDiag {
             r.count(Severity::Info)
         )
     );
+    let quoted = Quoted {
+        lines: Lines::new(&source),
+        name: &name,
+        columns: style.width.saturating_sub(24).clamp(24, 200),
+    };
     FileDiag {
         title,
-        src: NamedSource::new(
-            &r.source.path,
-            crate::redact::mask(&r.source.text).into_owned(),
-        )
-        .with_language("json"),
-        items: r.findings.iter().map(|f| finding_diag(f, lang)).collect(),
+        items: shown
+            .findings
+            .iter()
+            .map(|f| finding_diag(f, lang, &quoted))
+            .collect(),
     }
 }
 
@@ -189,7 +256,7 @@ pub fn render_report(r: &Report, style: &Style) -> String {
         .with_show_related_as_nested(true);
     let mut out = String::new();
     handler
-        .render_report(&mut out, &file_diag(r, style.lang))
+        .render_report(&mut out, &file_diag(r, style))
         .expect("rendering to a String cannot fail");
     out
 }
@@ -216,9 +283,11 @@ impl Stream for Human {
         self.summary.add(o);
         match o {
             Outcome::Checked(r) => put(out, &render_report(r, &self.style)),
-            Outcome::Failed { error, .. } => {
+            Outcome::Failed { path, error } => {
                 self.failed += 1;
-                put(out, &format!("× {error}\n\n"))
+                let (_, error) = super::failed(path, error);
+                let error: String = error.lines().map(|l| escape(l) + "\n").collect();
+                put(out, &format!("× {error}\n"))
             }
         }
     }
@@ -226,9 +295,9 @@ impl Stream for Human {
     fn finish(&mut self, stale: &[crate::baseline::Entry], out: &mut dyn Write) -> io::Result<()> {
         let mut text = String::new();
         let lang = self.style.lang;
-        for e in stale {
+        for e in super::stale(stale).iter() {
             let args = [
-                ("path", e.path.clone()),
+                ("path", escape(&e.path).into_owned()),
                 ("code", e.code.clone()),
                 ("pointer", e.pointer.clone()),
             ];

@@ -1,39 +1,45 @@
 //! `--format json`: one document, `{"version":1,"files":[..],"summary":{..}}` (see README),
 //! written file by file; the bytes are those of `serde_json::to_string_pretty` of the whole.
 
-use super::{pretty_at, put, Outcome, Stream, Summary};
+use super::{pretty_at, put, Outcome, Shown, Stream, Summary};
 use crate::Finding;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::io::{self, Write};
 
-/// One file of the document; also the `cardlint` field of the sandbox's answers.
+/// One file of the document, secrets masked; also the `cardlint` field of the sandbox's
+/// answers.
 #[derive(Serialize)]
 pub struct File<'a> {
-    path: &'a str,
+    path: Cow<'a, str>,
     endpoint: Option<&'a str>,
-    findings: &'a [Finding],
+    findings: Cow<'a, [Finding]>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<&'a str>,
+    error: Option<Cow<'a, str>>,
 }
 
 impl<'a> File<'a> {
     pub fn of(o: &'a Outcome) -> File<'a> {
         match o {
             Outcome::Checked(r) => File::checked(r),
-            Outcome::Failed { path, error } => File {
-                path,
-                endpoint: None,
-                findings: &[],
-                error: Some(error),
-            },
+            Outcome::Failed { path, error } => {
+                let (path, error) = super::failed(path, error);
+                File {
+                    path,
+                    endpoint: None,
+                    findings: Cow::Borrowed(&[]),
+                    error: Some(error),
+                }
+            }
         }
     }
 
     pub fn checked(r: &'a crate::Report) -> File<'a> {
+        let shown = Shown::of(r);
         File {
-            path: &r.source.path,
+            path: shown.path,
             endpoint: r.endpoint,
-            findings: &r.findings,
+            findings: shown.findings,
             error: None,
         }
     }
@@ -68,7 +74,7 @@ impl Stream for Json {
         if !stale.is_empty() {
             text.push_str(&format!(
                 ",\n  \"stale_baseline\": {}",
-                pretty_at(&stale, 1)
+                pretty_at(&super::stale(stale), 1)
             ));
         }
         text.push_str("\n}\n");

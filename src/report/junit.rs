@@ -1,9 +1,13 @@
 //! `--format junit`: one test suite per file, one failing test case per finding (a clean file
 //! is one passing case), for CI systems that read JUnit XML.
 
-use super::{put, Outcome, Spill, Stream};
+use super::{put, Outcome, Shown, Spill, Stream};
 use std::io::{self, Write};
 
+/// `s` as XML 1.0 text or attribute value: markup escaped, line breaks and tabs as character
+/// references (attribute values keep them so), and the characters XML cannot carry at all
+/// (other control characters, U+FFFE, U+FFFF, lone surrogates cannot occur in a `str`) shown
+/// as `\u{..}` text.
 fn xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -13,7 +17,12 @@ fn xml(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t') => {}
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            c if (c as u32) < 0x20 || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -34,20 +43,21 @@ impl Stream for Junit {
         let mut suite = String::new();
         match o {
             Outcome::Checked(r) => {
-                let path = xml(&r.source.path);
-                let n = r.findings.len().max(1);
-                let fails = r.findings.len();
+                let shown = Shown::of(r);
+                let path = xml(&shown.path);
+                let n = shown.findings.len().max(1);
+                let fails = shown.findings.len();
                 self.tests += n;
                 self.failures += fails;
                 suite.push_str(&format!(
                     "  <testsuite name=\"{path}\" tests=\"{n}\" failures=\"{fails}\" errors=\"0\">\n"
                 ));
-                if r.findings.is_empty() {
+                if shown.findings.is_empty() {
                     suite.push_str(&format!(
                         "    <testcase name=\"{path}\" classname=\"cardlint\"/>\n"
                     ));
                 }
-                for f in &r.findings {
+                for f in shown.findings.iter() {
                     suite.push_str(&format!(
                         "    <testcase name=\"{} {}:{} {}\" classname=\"{path}\">\n      <failure type=\"{}\" message=\"{}\">{}:{} {} {}\n{}\n{}</failure>\n    </testcase>\n",
                         xml(&f.code),
@@ -69,10 +79,11 @@ impl Stream for Junit {
             Outcome::Failed { path, error } => {
                 self.tests += 1;
                 self.errors += 1;
-                let path = xml(path);
+                let (path, error) = super::failed(path, error);
+                let path = xml(&path);
                 suite.push_str(&format!(
                     "  <testsuite name=\"{path}\" tests=\"1\" failures=\"0\" errors=\"1\">\n    <testcase name=\"{path}\" classname=\"cardlint\">\n      <error message=\"{}\"/>\n    </testcase>\n  </testsuite>\n",
-                    xml(error)
+                    xml(&error)
                 ));
             }
         }

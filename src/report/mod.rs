@@ -8,9 +8,12 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod sarif;
+mod snippet;
 
 use crate::baseline::Entry;
-use crate::Report;
+use crate::redact::Secrets;
+use crate::{Finding, Report};
+use std::borrow::Cow;
 use std::io::{self, Seek, Write};
 
 /// One checked input, or the reason it could not be checked.
@@ -76,11 +79,114 @@ pub fn render(stream: &mut dyn Stream, outcomes: &[Outcome], stale: &[Entry]) ->
     String::from_utf8(out).expect("reports are UTF-8")
 }
 
-/// Writes report text with secrets masked: the last line of defence, no output leaves with
-/// a token or ticket in it. Writers pass whole pieces (a file's part, a header) so that a
-/// secret and its key are masked together.
+/// Writes report text. Secrets are masked before this, where they enter a report (see
+/// [`Shown`]), so that masking never touches a document's syntax.
 pub fn put(out: &mut dyn Write, text: &str) -> io::Result<()> {
-    out.write_all(crate::redact::mask(text).as_bytes())
+    out.write_all(text.as_bytes())
+}
+
+/// One checked input as every format prints it: the path, the findings and the quoted source
+/// with the input's secrets masked (their values, wherever they reappear).
+pub struct Shown<'a> {
+    pub report: &'a Report,
+    pub path: Cow<'a, str>,
+    pub findings: Cow<'a, [Finding]>,
+    pub secrets: Secrets,
+}
+
+impl<'a> Shown<'a> {
+    pub fn of(report: &'a Report) -> Shown<'a> {
+        let source = &report.source;
+        let secrets = with_findings(Secrets::of(&source.text, &source.path), &report.findings);
+        if secrets.is_empty() && !report.findings.iter().any(maybe_secret) {
+            return Shown {
+                report,
+                path: Cow::Borrowed(&source.path),
+                findings: Cow::Borrowed(&report.findings),
+                secrets,
+            };
+        }
+        Shown {
+            report,
+            path: secrets.text(&source.path).into_owned().into(),
+            findings: report
+                .findings
+                .iter()
+                .map(|f| secrets.finding(f))
+                .collect::<Vec<_>>()
+                .into(),
+            secrets,
+        }
+    }
+
+    /// The input's text with its secrets masked, character for character.
+    pub fn source(&self) -> Cow<'a, str> {
+        self.secrets.source(&self.report.source.text)
+    }
+}
+
+/// A finding whose fix may carry a secret its input's text does not show as one.
+fn maybe_secret(f: &Finding) -> bool {
+    f.fix.is_some() && crate::redact::is_secret_pointer(&f.pointer)
+}
+
+/// Whether a finding's span is the key of a credential: a ticket in card_ext (EXT004), an
+/// unknown field named for a credential (SCHEMA003, inside a cardExt string too).
+fn on_secret_key(f: &Finding) -> bool {
+    use crate::registry::code;
+    f.code == code::EXT004
+        || (f.code == code::SCHEMA003
+            && f.message
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .any(crate::redact::is_secret_key))
+}
+
+/// The secrets that findings show by themselves: values their own text and fixes quote with
+/// a key, and the keys whose value follows them (the input's text may have been let go
+/// before its report is written).
+fn with_findings(mut secrets: Secrets, findings: &[Finding]) -> Secrets {
+    secrets.learn_findings(findings);
+    secrets.keys = findings
+        .iter()
+        .filter(|f| on_secret_key(f))
+        .map(|f| f.span.clone())
+        .collect();
+    secrets
+}
+
+/// Findings with their secrets masked when the input's text is not at hand (explain).
+pub fn masked_findings(findings: &[Finding]) -> Vec<Finding> {
+    let secrets = with_findings(Secrets::default(), findings);
+    findings.iter().map(|f| secrets.finding(f)).collect()
+}
+
+/// The path and error of an input that could not be checked, secrets masked.
+pub fn failed<'a>(path: &'a str, error: &'a str) -> (Cow<'a, str>, Cow<'a, str>) {
+    let mut s = Secrets::default();
+    s.learn(path, &crate::redact::find(path));
+    let error = match crate::redact::mask(error) {
+        Cow::Borrowed(e) => s.values(e),
+        Cow::Owned(e) => Cow::Owned(s.values(&e).into_owned()),
+    };
+    (s.text(path), error)
+}
+
+/// Stale baseline entries as a report prints them: secrets in their paths masked.
+pub fn stale(entries: &[Entry]) -> Cow<'_, [Entry]> {
+    if !entries
+        .iter()
+        .any(|e| matches!(crate::redact::mask(&e.path), Cow::Owned(_)))
+    {
+        return Cow::Borrowed(entries);
+    }
+    entries
+        .iter()
+        .map(|e| Entry {
+            path: crate::redact::mask(&e.path).into_owned(),
+            ..e.clone()
+        })
+        .collect::<Vec<_>>()
+        .into()
 }
 
 /// `value` as `serde_json::to_string_pretty` writes it `depth` levels into a document

@@ -1,9 +1,11 @@
 //! `--format sarif`: SARIF 2.1.0 for code scanning; every rule in tool.driver.rules, columns in
-//! Unicode code points, and fingerprints from rule + pointer so reruns de-duplicate.
+//! Unicode code points, fingerprints from rule + pointer (+ occurrence) so reruns de-duplicate,
+//! file names percent-encoded as URI references.
 
-use super::{pretty_at, put, Outcome, Spill, Stream};
+use super::{pretty_at, put, Outcome, Shown, Spill, Stream};
 use crate::registry::{self, Lang};
 use serde_json::{json, Value};
+use std::collections::HashMap;
 use std::io::{self, Write};
 
 fn level(s: crate::Severity) -> &'static str {
@@ -14,15 +16,51 @@ fn level(s: crate::Severity) -> &'static str {
     }
 }
 
-/// Stable across runs and line moves: the file, the rule and where in the document.
-pub fn fingerprint(path: &str, code: &str, pointer: &str) -> String {
-    sha1_smol::Sha1::from(format!("{path}\u{0}{code}\u{0}{pointer}"))
-        .digest()
-        .to_string()
+/// Stable across runs and line moves: the file, the rule, where in the document and, for the
+/// second and later findings of one rule at one place (two comments in one object), which
+/// of them it is, so that distinct findings never share one.
+pub fn fingerprint(path: &str, code: &str, pointer: &str, occurrence: usize) -> String {
+    let mut key = format!("{path}\u{0}{code}\u{0}{pointer}");
+    if occurrence > 0 {
+        key.push_str(&format!("\u{0}{occurrence}"));
+    }
+    sha1_smol::Sha1::from(key).digest().to_string()
 }
 
-pub fn uri(path: &str) -> String {
+/// For each finding, how many findings of the same rule at the same pointer come before it.
+pub fn occurrences(findings: &[crate::Finding]) -> Vec<usize> {
+    let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
+    findings
+        .iter()
+        .map(|f| {
+            let n = seen.entry((&f.code, &f.pointer)).or_insert(0);
+            *n += 1;
+            *n - 1
+        })
+        .collect()
+}
+
+/// A path as reports name it: relative paths without `./`, `/` between folders.
+pub fn relative(path: &str) -> String {
     path.trim_start_matches("./").replace('\\', "/")
+}
+
+/// A path as a URI reference: [`relative`], each byte outside the unreserved characters, the
+/// sub-delimiters, `@` and `/` percent-encoded (so `a:b.json` is no scheme, `#` no fragment).
+pub fn uri(path: &str) -> String {
+    let path = relative(path);
+    let mut out = String::with_capacity(path.len());
+    for (i, b) in path.bytes().enumerate() {
+        let keep = b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=@".contains(&b);
+        // a leading `//` would start an authority
+        let slash = b == b'/' && !(i == 1 && path.starts_with("//"));
+        if keep || slash {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// The results are held back (in a [`Spill`]) because the document names the files that
@@ -53,18 +91,22 @@ impl Stream for Sarif {
         let r = match o {
             Outcome::Checked(r) => r,
             Outcome::Failed { path, error } => {
+                let (path, error) = super::failed(path, error);
                 self.notifications.push(json!({
                     "level": "error",
                     "message": {"text": error},
-                    "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri(path)}}}],
+                    "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri(&path)}}}],
                 }));
                 return Ok(());
             }
         };
         let rules = registry::all();
-        let path = uri(&r.source.path);
+        let shown = Shown::of(r);
+        let path = uri(&shown.path);
+        let key = relative(&shown.path);
         let mut text = String::new();
-        for f in &r.findings {
+        let occurrences = occurrences(&shown.findings);
+        for (f, n) in shown.findings.iter().zip(occurrences) {
             let index = rules.iter().position(|x| x.code == f.code).unwrap_or(0);
             let region = |l, c, el, ec| json!({"startLine": l, "startColumn": c, "endLine": el, "endColumn": ec});
             let mut result = json!({
@@ -78,7 +120,7 @@ impl Stream for Sarif {
                         "region": region(f.line, f.column, f.end_line, f.end_column),
                     }
                 }],
-                "partialFingerprints": {"cardlint/v1": fingerprint(&path, &f.code, &f.pointer)},
+                "partialFingerprints": {"cardlint/v1": fingerprint(&key, &f.code, &f.pointer, n)},
                 "properties": {"pointer": f.pointer, "errcodes": f.errcodes},
             });
             if !f.related.is_empty() {

@@ -113,7 +113,13 @@ fn date_info(ctx: &Ctx, out: &mut Out, base_p: &str, base: &Map<String, Value>, 
             .hit(code::CARD005, &tp)
             .arg("value", t.map(Value::to_string).unwrap_or_default())
             .arg("name", name);
-        out.push(ctx.replace_value(hit, &tp, &Value::from(name)));
+        // only a number written plainly: `+1` or `01` is the parser's reading, not the author's
+        let written = ctx.text.get(ctx.span(&tp)).unwrap_or_default();
+        out.push(if matches!(written, "1" | "2") {
+            ctx.replace_value(hit, &tp, &Value::from(name))
+        } else {
+            hit
+        });
     }
     let (needed, foreign): (&[&str], &[&str]) = match name {
         "DATE_TYPE_FIX_TIME_RANGE" => (

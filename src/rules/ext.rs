@@ -68,10 +68,8 @@ fn add_card(ctx: &Ctx, out: &mut Out) {
         };
         let ep = join(&p, ext_key);
         match obj.get(ext_key) {
-            Some(ext @ Value::Object(_)) => {
-                // the object serialized, as the string it should have been
-                let as_string = Value::from(ext.to_string());
-                out.push(ctx.replace_value(ctx.hit(code::EXT001, &ep), &ep, &as_string));
+            Some(Value::Object(_)) => {
+                out.push(object_as_string(ctx, &ep));
                 out.supersede(code::SCHEMA001, ep);
             }
             // the pipeline lints the JSON inside, as a card_ext of this card
@@ -84,6 +82,22 @@ fn add_card(ctx: &Ctx, out: &mut Out) {
             }),
             _ => {}
         }
+    }
+}
+
+/// EXT001 with its repair: the object's text exactly as written, as a JSON string; none
+/// when that text has a syntax finding of its own (the string would carry a guess).
+fn object_as_string(ctx: &Ctx, pointer: &str) -> crate::finding::Hit {
+    let hit = ctx.hit(code::EXT001, pointer);
+    let span = hit.span.clone();
+    let clean = crate::syntax::parser::parse(ctx.text, span.start, span.end)
+        .is_ok_and(|p| p.hits.is_empty() && p.root.is_some_and(|r| r.span == span));
+    match ctx.text.get(span.clone()) {
+        Some(written) if clean => match serde_json::to_string(written) {
+            Ok(quoted) => hit.fix(span, quoted),
+            Err(_) => hit,
+        },
+        _ => hit,
     }
 }
 
@@ -108,11 +122,29 @@ fn card_ext_object(ctx: &Ctx, out: &mut Out, base: &str, card_id: Option<&str>) 
                 .key_hit(code::EXT003, &p)
                 .arg("key", key.clone())
                 .arg("suggestion", *good);
-            out.push(ctx.rename_key(hit, &p, good));
+            // renaming onto a key that is there already would make a duplicate
+            out.push(
+                if obj.contains_key(*good) || written_twice(ctx, base, key) {
+                    hit
+                } else {
+                    ctx.rename_key(hit, &p, good)
+                },
+            );
             out.supersede(code::SCHEMA003, p);
         }
     }
     verify(ctx, out, base, obj, card_id);
+}
+
+/// Whether the object at `base` has `key` more than once as written (renaming the one a
+/// parser keeps would bring back the other).
+fn written_twice(ctx: &Ctx, base: &str, key: &str) -> bool {
+    crate::locate::find(ctx.root, base).is_some_and(|t| match &t.node.kind {
+        crate::syntax::ast::Kind::Object(members) => {
+            members.iter().filter(|m| m.key == key).count() > 1
+        }
+        _ => false,
+    })
 }
 
 fn text_of(v: Option<&Value>) -> String {

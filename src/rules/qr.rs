@@ -108,8 +108,19 @@ pub fn outer_id(ctx: &Ctx, pointer: &str) -> crate::finding::Hit {
         return hit;
     }
     let hit = ctx.rename_key(hit, pointer, "outer_str");
+    // a number becomes the string of its text as written (`007` stays `"007"`)
     match ctx.get(pointer) {
-        Some(Value::Number(n)) => ctx.replace_value(hit, pointer, &Value::from(n.to_string())),
+        Some(Value::Number(_)) => {
+            let span = ctx.span(pointer);
+            match ctx.text.get(span.clone()) {
+                Some(raw) => hit.fix(span, quote(raw)),
+                None => hit,
+            }
+        }
         _ => hit,
     }
+}
+
+fn quote(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_default()
 }

@@ -9,7 +9,7 @@ use crate::model::value::{json_type, show};
 use crate::model::Span;
 use crate::registry::code;
 use crate::suggest;
-use crate::syntax::ast::Node;
+use crate::syntax::ast::{Kind as NodeKind, Node};
 use jsonschema::error::ValidationErrorKind as Kind;
 use jsonschema::ValidationError;
 use serde_json::Value;
@@ -125,11 +125,28 @@ impl Compiled {
             .unwrap_or(Value::Null);
         let mut h = type_hit(&expected, site.instance, &site.field);
         h.span = site.here();
-        // the repair is the value written as the type it should have been
+        // the repair is the value written as the type it should have been: a number quoted
+        // exactly as written (`012`, `1.50`, `12e3` keep their text), a quoted integer
+        // unquoted only when its text is already a JSON integer (`"007"` is left alone)
         let replacement = match h.code {
-            code::TYPE001 => arg_text(&h, "number"),
-            code::TYPE002 => arg_text(&h, "quoted"),
-            code::TYPE003 => arg_text(&h, "bool"),
+            code::TYPE001 => site
+                .instance
+                .as_str()
+                .filter(|s| is_json_integer(s))
+                .map(str::to_string),
+            code::TYPE002 => match written_number(site) {
+                Some(raw) => {
+                    set_arg(&mut h, "value", &raw);
+                    set_arg(&mut h, "quoted", &format!("\"{raw}\""));
+                    arg_text(&h, "quoted")
+                }
+                None => None,
+            },
+            // a 0 or 1 only as written so (`01` is the parser's reading of something else)
+            code::TYPE003 => arg_text(&h, "bool").filter(|_| {
+                !site.instance.is_number()
+                    || written_number(site).is_some_and(|raw| matches!(raw.as_str(), "0" | "1"))
+            }),
             _ => None,
         };
         if let Some(r) = replacement {
@@ -163,11 +180,16 @@ impl Compiled {
         let trimmed = key.trim();
         if trimmed != key && allowed.contains(&trimmed) {
             // `" code"`: a stray blank is a different mistake from a wrong name
-            return Hit::new(code::SCHEMA015, key_span.clone())
+            let h = Hit::new(code::SCHEMA015, key_span.clone())
                 .arg("field", format!("{key:?}"))
                 .arg("suggestion", trimmed)
-                .fix(key_span, quote(trimmed))
                 .at(ptr);
+            // renaming onto a key that is there already would make a duplicate
+            return if has_key(site, trimmed) {
+                h
+            } else {
+                h.fix(key_span, quote(trimmed))
+            };
         }
         let mut h = Hit::new(code::SCHEMA003, key_span)
             .arg("field", key)
@@ -179,7 +201,7 @@ impl Compiled {
             // rename only when the value suits the field it would become
             let value = locate::find(site.root, &ptr).map(|t| t.node.to_value());
             let expected = self.type_at(&site.child(&s));
-            if value.is_some_and(|v| type_fits(expected, &v)) {
+            if value.is_some_and(|v| type_fits(expected, &v)) && !has_key(site, &s) {
                 h = h.fix(span, quote(&s));
             }
         }
@@ -335,6 +357,39 @@ fn type_fits(expected: Option<&Value>, v: &Value) -> bool {
     }
 }
 
+/// Whether the object at the site has a member `key` (any of them, as written).
+fn has_key(site: &Site, key: &str) -> bool {
+    locate::find(site.root, &site.pointer).is_some_and(|t| match &t.node.kind {
+        NodeKind::Object(members) => members.iter().any(|m| m.key == key),
+        _ => false,
+    })
+}
+
+/// The text of the number at the site as it was written (`012345678901`, `1.50`, `1E400`).
+fn written_number(site: &Site) -> Option<String> {
+    match &locate::find(site.root, &site.pointer)?.node.kind {
+        NodeKind::Number(_, raw) => Some(raw.clone()),
+        _ => None,
+    }
+}
+
+/// A JSON integer as JSON writes it: no sign but `-`, no leading zero, no blank.
+fn is_json_integer(s: &str) -> bool {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && (digits == "0" || !digits.starts_with('0'))
+        && s != "-0"
+}
+
+fn set_arg(h: &mut Hit, name: &'static str, value: &str) {
+    for (n, a) in &mut h.args {
+        if *n == name {
+            *a = Arg::Text(value.to_string());
+        }
+    }
+}
+
 fn quote(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_default()
 }
@@ -463,5 +518,18 @@ fn list(items: &[String]) -> String {
         format!("{}, …", items[..12].join(", "))
     } else {
         items.join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_a_json_integer_is_unquoted() {
+        for s in ["0", "7", "100", "-5", "123456789012345678"] {
+            assert!(super::is_json_integer(s), "{s}");
+        }
+        for s in ["007", "0100", "-0", "+1", " 1", "1 ", "", "-", "1.0", "1e2"] {
+            assert!(!super::is_json_integer(s), "{s}");
+        }
     }
 }

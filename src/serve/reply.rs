@@ -109,8 +109,10 @@ fn errcode_of(f: &Finding) -> i64 {
         .unwrap_or(f.errcodes[0])
 }
 
-/// What the hint says about a finding: rule, field and place, then the message.
+/// What the hint says about a finding: rule, field and place, then the message (a secret of
+/// the request it quotes masked).
 pub fn hint(f: &Finding) -> String {
+    let f = &crate::report::masked_findings(std::slice::from_ref(f))[0];
     let at = if f.pointer.is_empty() {
         String::new()
     } else {
@@ -122,7 +124,8 @@ pub fn hint(f: &Finding) -> String {
     )
 }
 
-/// The `cardlint` field: the findings as `check --format json` prints them for one file.
+/// The `cardlint` field: the findings as `check --format json` prints them for one file,
+/// secrets masked (in fixes' replacements too).
 pub fn findings_doc(report: &Report) -> Value {
     let mut summary = crate::report::Summary {
         files: 1,

@@ -7,8 +7,9 @@ pub use crate::model::Span;
 pub enum Kind {
     Null,
     Bool(bool),
-    /// The number as written (already checked or repaired to JSON grammar when possible).
-    Number(serde_json::Number),
+    /// The number (repaired to what it means when written loosely, `+1` or `007`) and its
+    /// text as written, which is what a fix quotes.
+    Number(serde_json::Number, String),
     String(String),
     Array(Vec<Node>),
     Object(Vec<Member>),
@@ -50,7 +51,7 @@ impl Node {
         match &self.kind {
             Kind::Null => Value::Null,
             Kind::Bool(b) => Value::Bool(*b),
-            Kind::Number(n) => Value::Number(n.clone()),
+            Kind::Number(n, _) => Value::Number(n.clone()),
             Kind::String(s) => Value::String(s.clone()),
             Kind::Array(items) => Value::Array(items.iter().map(Node::to_value).collect()),
             Kind::Object(members) => {

@@ -33,7 +33,37 @@ pub struct Lexer<'a> {
     pub hits: Vec<Hit>,
     /// Tokens recovered from inside a broken one, handed out before reading on.
     queue: Vec<Token>,
+    /// What the last token handed out was: after a `:`, or at an array's item, `#` and `//`
+    /// start a value (`"color":#63b359`, `//cdn.example.com/a.png`), not a comment.
+    prev: Prev,
+    /// The brackets still open (`{` or `[`), innermost last.
+    open: Vec<u8>,
+    /// The state before each of the last few tokens, so that `skip` can take back the
+    /// tokens the parser read ahead.
+    undo: std::collections::VecDeque<Undo>,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Prev {
+    Start,
+    Colon,
+    Comma,
+    /// `{` or `[`.
+    Open,
+    /// A value or a closing bracket.
+    Value,
+}
+
+struct Undo {
+    start: usize,
+    prev: Prev,
+    depth: usize,
+    /// What a closing bracket took off `open`, bottom first.
+    popped: Vec<u8>,
+}
+
+/// How many tokens `undo` remembers: the parser reads at most two ahead.
+const UNDO_DEPTH: usize = 8;
 
 /// Full-width or typographic characters that people use in place of JSON structure.
 fn full_width(c: char) -> Option<(Tok, &'static str)> {
@@ -46,6 +76,11 @@ fn full_width(c: char) -> Option<(Tok, &'static str)> {
         '，' | '、' => (Tok::Comma, ","),
         _ => return None,
     })
+}
+
+/// A full-width character that stands for JSON structure (`，` `：` `｛` …).
+pub fn is_structure(c: char) -> bool {
+    full_width(c).is_some()
 }
 
 fn is_word_char(c: char) -> bool {
@@ -133,6 +168,16 @@ impl<'a> Lexer<'a> {
         self.queue.clear();
         // everything lexed after `from` was read ahead and is read again from `to`
         self.hits.retain(|h| h.span.start < from);
+        while self.undo.back().is_some_and(|u| u.start >= from) {
+            if let Some(u) = self.undo.pop_back() {
+                self.prev = u.prev;
+                self.open.truncate(u.depth - u.popped.len());
+                self.open.extend(u.popped);
+            }
+        }
+        self.undo.clear();
+        // what was skipped over is one value
+        self.prev = Prev::Value;
     }
 
     /// The end of an unquoted value written at `start`: people write text without quotes up
@@ -165,6 +210,11 @@ impl<'a> Lexer<'a> {
         &self.text[span]
     }
 
+    /// Where the text being read ends.
+    pub fn end(&self) -> usize {
+        self.end
+    }
+
     pub fn new(text: &'a str, start: usize, end: usize) -> Self {
         Lexer {
             text,
@@ -172,7 +222,72 @@ impl<'a> Lexer<'a> {
             end,
             hits: Vec::new(),
             queue: Vec::new(),
+            prev: Prev::Start,
+            open: Vec::new(),
+            undo: std::collections::VecDeque::new(),
         }
+    }
+
+    /// Whether a value is expected here: after a `:`, or at an item of an array.
+    fn value_position(&self) -> bool {
+        self.prev == Prev::Colon
+            || (matches!(self.prev, Prev::Open | Prev::Comma) && self.open.last() == Some(&b'['))
+    }
+
+    /// Whether `#` or `//` at `start` (`prefix` bytes long) is a comment. In a value position
+    /// it is the value written without quotes (`"color":#63b359`): after a `:` always, at an
+    /// array's item unless a blank follows the prefix (`"a", // the first`).
+    fn comment_here(&self, start: usize, prefix: usize) -> bool {
+        if !self.value_position() {
+            return true;
+        }
+        self.prev != Prev::Colon
+            && self
+                .char_at(start + prefix)
+                .is_none_or(|c| c.is_whitespace())
+    }
+
+    /// An unquoted value that starts with `#` or `//`, up to where such a run ends.
+    fn unquoted_word(&mut self, start: usize) -> Token {
+        let end = self.unquoted_run_end(start).max(start + 1);
+        self.pos = end;
+        Token {
+            tok: Tok::Word(self.text[start..end].to_string()),
+            span: start..end,
+        }
+    }
+
+    /// Records what `t` changes in the state that tells a value position.
+    fn track(&mut self, t: &Token) {
+        let mut undo = Undo {
+            start: t.span.start,
+            prev: self.prev,
+            depth: self.open.len(),
+            popped: Vec::new(),
+        };
+        self.prev = match &t.tok {
+            Tok::Eof => return,
+            Tok::LBrace | Tok::LBracket => {
+                self.open
+                    .push(if t.tok == Tok::LBrace { b'{' } else { b'[' });
+                Prev::Open
+            }
+            Tok::RBrace | Tok::RBracket => {
+                // as the parser does: a closer ends every container opened inside its own
+                let want = if t.tok == Tok::RBrace { b'{' } else { b'[' };
+                if let Some(i) = self.open.iter().rposition(|&b| b == want) {
+                    undo.popped = self.open.split_off(i);
+                }
+                Prev::Value
+            }
+            Tok::Colon => Prev::Colon,
+            Tok::Comma => Prev::Comma,
+            Tok::Str(_) | Tok::Num(_) | Tok::Word(_) => Prev::Value,
+        };
+        if self.undo.len() == UNDO_DEPTH {
+            self.undo.pop_front();
+        }
+        self.undo.push_back(undo);
     }
 
     fn peek_char(&self) -> Option<char> {
@@ -184,6 +299,12 @@ impl<'a> Lexer<'a> {
     }
 
     pub fn next_token(&mut self) -> Token {
+        let t = self.lex();
+        self.track(&t);
+        t
+    }
+
+    fn lex(&mut self) -> Token {
         if let Some(t) = self.queue.pop() {
             return t;
         }
@@ -248,6 +369,9 @@ impl<'a> Lexer<'a> {
             }
             match c {
                 '/' if self.char_at(after) == Some('/') => {
+                    if !self.comment_here(start, 2) {
+                        return self.unquoted_word(start);
+                    }
                     self.skip_line_comment(start);
                     continue;
                 }
@@ -256,6 +380,9 @@ impl<'a> Lexer<'a> {
                     continue;
                 }
                 '#' => {
+                    if !self.comment_here(start, 1) {
+                        return self.unquoted_word(start);
+                    }
                     self.skip_line_comment(start);
                     continue;
                 }
@@ -339,10 +466,18 @@ impl<'a> Lexer<'a> {
         let raw = &self.text[start..p];
         let num = match strict_number(raw) {
             Some(n) => n,
-            None => {
+            // `+1`, `007`, `1.`, `1E400`: a number written loosely, read as the one it means
+            None if loose_number(raw) => {
                 self.hits
                     .push(Hit::new(code::JSON016, start..p).arg("value", raw.to_string()));
                 repair_number(raw)
+            }
+            // `0x1F`, `192.168.1.1`, `123abc`: text without quotes that starts like a number
+            None => {
+                return Token {
+                    tok: Tok::Word(raw.to_string()),
+                    span: start..p,
+                }
             }
         };
         Token {
@@ -356,7 +491,7 @@ impl<'a> Lexer<'a> {
         let opener = self.report_opener(start, open);
         let mut s = StrScan::default();
         let mut p = start + open.len_utf8();
-        loop {
+        let close_at = loop {
             if open == '"' {
                 p = self.plain_run(p, &mut s.out);
             }
@@ -372,15 +507,16 @@ impl<'a> Lexer<'a> {
                 if let Some(h) = mismatched_pair(open, c, at..p) {
                     s.hits.push(h);
                 }
-                break;
+                break at;
             }
             match c {
                 '\\' => p = self.escape(at, p, &mut s),
                 c if (c as u32) < 0x20 => s.control(c, at, p),
                 c => s.out.push(c),
             }
-        }
-        self.finish_string(start, p, opener, s)
+        };
+        let body = start + open.len_utf8()..close_at;
+        self.finish_string(start, p, opener, body, s)
     }
 
     /// Anything but `"` opens a string that strict JSON rejects; the finding is recorded now
@@ -464,6 +600,7 @@ impl<'a> Lexer<'a> {
         start: usize,
         p: usize,
         opener: Option<usize>,
+        body: Span,
         s: StrScan,
     ) -> Token {
         let StrScan {
@@ -473,34 +610,40 @@ impl<'a> Lexer<'a> {
             ..
         } = s;
         // the repair of a quoting problem is the string written again as JSON: same text,
-        // double quotes, raw UTF-8 (written only for a string that needs it)
+        // double quotes, raw UTF-8 (written only for a string that needs it, and only when
+        // every escape in it can be carried over)
         let needs_rewrite = opener.is_some()
             || escaped_non_ascii.is_some()
             || string_hits.iter().any(|h| h.code == code::JSON002);
+        let open = self.text[start..].chars().next().unwrap_or('"');
         let rewritten = if needs_rewrite {
-            serde_json::to_string(&out).unwrap_or_default()
+            rewrite(&self.text[body], open)
+                .filter(|r| serde_json::from_str::<String>(r).is_ok_and(|decoded| decoded == out))
         } else {
-            String::new()
+            None
         };
-        for h in string_hits.iter_mut().filter(|h| h.code == code::JSON002) {
-            h.edits.push(Edit {
-                span: start..p,
-                text: rewritten.clone(),
-            });
-        }
-        if let Some(i) = opener {
-            self.hits[i].edits.push(Edit {
-                span: start..p,
-                text: rewritten.clone(),
-            });
+        if let Some(rewritten) = &rewritten {
+            for h in string_hits.iter_mut().filter(|h| h.code == code::JSON002) {
+                h.edits.push(Edit {
+                    span: start..p,
+                    text: rewritten.clone(),
+                });
+            }
+            if let Some(i) = opener {
+                self.hits[i].edits.push(Edit {
+                    span: start..p,
+                    text: rewritten.clone(),
+                });
+            }
         }
         self.hits.append(&mut string_hits);
         if let Some(span) = escaped_non_ascii {
-            self.hits.push(
-                Hit::new(code::JSON009, span)
-                    .arg("text", crate::model::text::preview(&out, 24))
-                    .fix(start..p, rewritten),
-            );
+            let mut h =
+                Hit::new(code::JSON009, span).arg("text", crate::model::text::preview(&out, 24));
+            if let Some(rewritten) = rewritten {
+                h = h.fix(start..p, rewritten);
+            }
+            self.hits.push(h);
         }
         self.pos = p;
         Token {
@@ -571,6 +714,81 @@ impl<'a> Lexer<'a> {
     }
 }
 
+/// The body of a string opened by `open`, written again between double quotes: a `\uXXXX`
+/// escape of non-ASCII text becomes the character, a quote that needed no escape in the old
+/// quoting gets one in the new, a raw control character is escaped, and every other escape
+/// stays as written. None when an escape has no JSON spelling of the same text (`\x41`, a
+/// lone surrogate, a cut `\u12`).
+fn rewrite(body: &str, open: char) -> Option<String> {
+    let mut out = String::with_capacity(body.len() + 2);
+    out.push('"');
+    let mut chars = body.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' => {
+                let (_, e) = chars.next()?;
+                match e {
+                    'u' => {
+                        let (ch, len) = unicode_at(body, i + 2)?;
+                        if (ch as u32) < 0x80 {
+                            out.push_str(&body[i..i + 2 + len]);
+                        } else {
+                            out.push(ch);
+                        }
+                        for _ in 0..len {
+                            chars.next();
+                        }
+                    }
+                    // `\'` in a single-quoted string is the quote itself
+                    '\'' if open != '"' => out.push('\''),
+                    e if simple_escape(e).is_some() => {
+                        out.push('\\');
+                        out.push(e);
+                    }
+                    _ => return None,
+                }
+            }
+            '"' => out.push_str("\\\""),
+            c if (c as u32) < 0x20 => match c {
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                '\u{8}' => out.push_str("\\b"),
+                '\u{c}' => out.push_str("\\f"),
+                c => out.push_str(&format!("\\u{:04x}", c as u32)),
+            },
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    Some(out)
+}
+
+/// The character of the `\u` escape whose hex digits start at `at` (a surrogate pair
+/// included), and how many bytes follow the `u`.
+fn unicode_at(body: &str, at: usize) -> Option<(char, usize)> {
+    let hex = |from: usize| -> Option<u32> {
+        let h = body.get(from..from + 4)?;
+        if !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        u32::from_str_radix(h, 16).ok()
+    };
+    let hi = hex(at)?;
+    if (0xD800..0xDC00).contains(&hi) {
+        let lo = body
+            .get(at + 4..at + 6)
+            .filter(|s| *s == "\\u")
+            .and_then(|_| hex(at + 6))
+            .filter(|lo| (0xDC00..0xE000).contains(lo))?;
+        return Some((
+            char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))?,
+            10,
+        ));
+    }
+    Some((char::from_u32(hi)?, 4))
+}
+
 /// JSON number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
 fn strict_number(raw: &str) -> Option<serde_json::Number> {
     let b = raw.as_bytes();
@@ -617,14 +835,42 @@ fn strict_number(raw: &str) -> Option<serde_json::Number> {
     serde_json::from_str(raw).ok()
 }
 
-/// Best guess at what a malformed number meant, so checks can go on (`+1`, `007`, `1.`, `0x1F`).
-fn repair_number(raw: &str) -> serde_json::Number {
-    let t = raw.trim_start_matches('+');
-    if let Some(hex) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
-        if let Ok(v) = u64::from_str_radix(hex, 16) {
-            return v.into();
+/// A number in JSON's shape but for a sign, leading zeros or a missing digit around the
+/// point (`+1`, `007`, `1.`, `.5`), or one out of range (`1E400`).
+fn loose_number(raw: &str) -> bool {
+    let b = raw.as_bytes();
+    let mut i = usize::from(matches!(b.first(), Some(b'+' | b'-')));
+    let digits = |i: &mut usize| {
+        let s = *i;
+        while *i < b.len() && b[*i].is_ascii_digit() {
+            *i += 1;
+        }
+        *i - s
+    };
+    let mut n = digits(&mut i);
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        n += digits(&mut i);
+    }
+    if n == 0 {
+        return false;
+    }
+    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+        i += 1;
+        if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
+            i += 1;
+        }
+        if digits(&mut i) == 0 {
+            return false;
         }
     }
+    i == b.len()
+}
+
+/// Best guess at what a loosely written number meant, so checks can go on (`+1`, `007`,
+/// `1.`); a fix never writes it, it quotes what was written.
+fn repair_number(raw: &str) -> serde_json::Number {
+    let t = raw.trim_start_matches('+');
     let (neg, body) = match t.strip_prefix('-') {
         Some(b) => (true, b),
         None => (false, t),

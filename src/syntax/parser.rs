@@ -63,7 +63,35 @@ pub fn parse(text: &str, start: usize, end: usize) -> Result<Parsed, TooDeep> {
     }
     hits.append(&mut p.hits);
     hits.sort_by_key(|h| (h.span.start, h.span.end));
+    unsure_after_unterminated(text, &mut hits);
     Ok(Parsed { root, hits })
+}
+
+/// After a string without its closing quote, which quote ends it is a guess: a fix further
+/// on that writes or removes a quote would change it, so none is offered.
+fn unsure_after_unterminated(text: &str, hits: &mut [Hit]) {
+    let Some(cut) = hits
+        .iter()
+        .filter(|h| h.code == code::JSON019)
+        .map(|h| h.span.start)
+        .min()
+    else {
+        return;
+    };
+    for h in hits.iter_mut() {
+        let moves_quote = h.edits.iter().any(|e| {
+            e.span.end > cut
+                && (has_quote(&e.text) || text.get(e.span.clone()).is_some_and(has_quote))
+        });
+        if moves_quote {
+            h.edits.clear();
+        }
+    }
+}
+
+/// Whether `s` has a character the lexer takes for a quote.
+pub fn has_quote(s: &str) -> bool {
+    s.contains(['"', '\'', '“', '”', '‘', '’'])
 }
 
 enum Step {
@@ -208,8 +236,18 @@ impl Parser<'_> {
                 self.closers.push(Tok::RBracket);
                 return self.array(t.span, depth).map(Some);
             }
-            Tok::Str(s) => Kind::String(s),
-            Tok::Num(n) => Kind::Number(n),
+            Tok::Str(s) => {
+                if let Some(glued) = self.inner_quotes(&t.span) {
+                    return Ok(Some(glued));
+                }
+                Kind::String(s)
+            }
+            Tok::Num(n) => {
+                if let Some(run) = self.glued_number(&t.span) {
+                    return Ok(Some(run));
+                }
+                Kind::Number(n, self.lexer.slice(t.span.clone()).to_string())
+            }
             Tok::Word(w) => {
                 // `"prerogative": ToDo "text",`: a stray word before the real value
                 let stray = !matches!(w.as_str(), "true" | "false" | "null")
@@ -255,16 +293,92 @@ impl Parser<'_> {
                 None => {
                     // one unquoted run is one value, however the lexer split it
                     let (w, span) = self.unquoted_run(w, span);
-                    let quoted = serde_json::to_string(&w).unwrap_or_default();
-                    self.report(
-                        Hit::new(code::JSON017, span.clone())
-                            .arg("value", crate::model::text::preview(&w, 32))
-                            .fix(span, quoted),
-                    );
+                    let hit = Hit::new(code::JSON017, span.clone())
+                        .arg("value", crate::model::text::preview(&w, 32));
+                    let hit = self.quoting(hit, span, &w);
+                    self.report(hit);
                     Kind::String(w)
                 }
             },
         }
+    }
+
+    /// `021-62781234`, `2024/12/31`, `12元`: a number with more text glued to it is one
+    /// unquoted value, quoted as written (a number followed by a blank, a comma, a bracket
+    /// or a comment stays a number).
+    fn glued_number(&mut self, span: &Span) -> Option<Node> {
+        let text = self
+            .lexer
+            .slice(span.start..self.lexer.unquoted_run_end(span.start));
+        let rest = text.get(span.end - span.start..).unwrap_or("");
+        let next = rest.chars().next()?;
+        let apart = next.is_whitespace()
+            || matches!(next, '#' | '\'' | '“' | '”' | '‘' | '’')
+            || rest.starts_with("//")
+            || rest.starts_with("/*")
+            || super::lexer::is_structure(next);
+        if apart {
+            return None;
+        }
+        let end = span.start + text.len();
+        self.peeked.clear();
+        // the number's own finding (JSON016) goes with it
+        self.lexer.skip(span.start, end);
+        self.last_end = end;
+        let value = text.to_string();
+        let hit = Hit::new(code::JSON017, span.start..end)
+            .arg("value", crate::model::text::preview(&value, 32));
+        let hit = self.quoting(hit, span.start..end, &value);
+        self.report(hit);
+        Some(Node {
+            kind: Kind::String(value),
+            span: span.start..end,
+        })
+    }
+
+    /// `"20元"新春"代金券"`: quotes inside a string that were not escaped. The glued pieces
+    /// are one value, reported where the string was cut and left for the author to escape
+    /// (splitting them into values and keys would change what was written).
+    fn inner_quotes(&mut self, span: &Span) -> Option<Node> {
+        let mut end = span.end;
+        let mut first: Option<Token> = None;
+        loop {
+            let t = self.peek();
+            let glued = t.span.start == end
+                && matches!(t.tok, Tok::Word(_) | Tok::Num(_) | Tok::Str(_))
+                && (first.is_some() || !matches!(t.tok, Tok::Str(_)));
+            if !glued {
+                break;
+            }
+            let t = self.bump();
+            end = t.span.end;
+            first.get_or_insert(t);
+        }
+        let first = first?;
+        self.report(Hit::new(code::JSON012, first.span.clone()).arg("found", describe(&first.tok)));
+        let raw = self.lexer.slice(span.start..end);
+        let inner = raw
+            .get(1..raw.len() - usize::from(raw.len() > 1 && raw.ends_with('"')))
+            .unwrap_or(raw);
+        Some(Node {
+            kind: Kind::String(inner.to_string()),
+            span: span.start..end,
+        })
+    }
+
+    /// A quoting finding with its fix: `text` (what is written at `span`) between quotes.
+    /// Text glued to a quote (`ck_consume": false`, `x"y"`) is more likely a string whose
+    /// quote went astray: quoting it would change how that string is read, so no fix.
+    fn quoting(&self, hit: Hit, span: Span, text: &str) -> Hit {
+        let quote =
+            |c: Option<char>| c.is_some_and(|c| matches!(c, '"' | '\'' | '“' | '”' | '‘' | '’'));
+        let before = self.lexer.slice(0..span.start).chars().next_back();
+        let after = self.lexer.slice(span.end..self.lexer.end()).chars().next();
+        if quote(before) || quote(after) {
+            return hit;
+        }
+        let quoted = serde_json::to_string(text).unwrap_or_default();
+        hit.fix(span, quoted)
     }
 
     /// The whole unquoted run that starts with the word `w` at `span`.
@@ -324,22 +438,14 @@ impl Parser<'_> {
                     let t = self.bump();
                     let key = match t.tok {
                         Tok::Str(s) => s,
-                        Tok::Word(w) => {
-                            let quoted = serde_json::to_string(&w).unwrap_or_default();
-                            self.report(
-                                Hit::new(code::JSON014, t.span.clone())
-                                    .arg("key", crate::model::text::preview(&w, 32))
-                                    .fix(t.span.clone(), quoted),
-                            );
-                            w
-                        }
-                        Tok::Num(n) => {
-                            self.report(
-                                Hit::new(code::JSON014, t.span.clone())
-                                    .arg("key", n.to_string())
-                                    .fix(t.span.clone(), format!("\"{n}\"")),
-                            );
-                            n.to_string()
+                        // `007:`, `1e2:`: a key is the text written, quoted as it is
+                        Tok::Word(_) | Tok::Num(_) => {
+                            let raw = self.lexer.slice(t.span.clone()).to_string();
+                            let hit = Hit::new(code::JSON014, t.span.clone())
+                                .arg("key", crate::model::text::preview(&raw, 32));
+                            let hit = self.quoting(hit, t.span.clone(), &raw);
+                            self.report(hit);
+                            raw
                         }
                         _ => unreachable!("matched above"),
                     };
@@ -496,5 +602,144 @@ impl KeyIndex {
         if let Some(map) = &mut self.index {
             map.entry(key.to_string()).or_insert(members.len());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+    use crate::syntax::ast::Kind;
+
+    /// The root's member `key`, and every finding as (code, the edits' replacements).
+    fn read(text: &str, key: &str) -> (Kind, Vec<(String, Vec<String>)>) {
+        let p = parse(text, 0, text.len()).unwrap();
+        let root = p.root.expect("a root");
+        let kind = root.member(key).expect(key).value.kind.clone();
+        let hits = p
+            .hits
+            .iter()
+            .map(|h| {
+                let edits = h.edits.iter().map(|e| e.text.clone()).collect();
+                (h.code.to_string(), edits)
+            })
+            .collect();
+        (kind, hits)
+    }
+
+    #[test]
+    fn number_like_text_is_one_unquoted_value_quoted_as_written() {
+        for written in [
+            "021-62781234",
+            "192.168.1.1",
+            "0x1F",
+            "123abc",
+            "5K8264ILTKCH16CQ2502SI8ZNMTM67VS",
+            "12元",
+            "2个面包、蛋糕",
+            "2024/12/31",
+        ] {
+            let (kind, hits) = read(&format!("{{\"a\":{written},\"b\":1}}"), "a");
+            assert_eq!(kind, Kind::String(written.into()), "{written}");
+            assert_eq!(
+                hits,
+                vec![("JSON017".into(), vec![format!("\"{written}\"")])],
+                "{written}"
+            );
+        }
+    }
+
+    #[test]
+    fn numbers_keep_the_text_they_were_written_with() {
+        for written in ["1.50", "12e3", "123456789012345678901234", "-0.5", "0"] {
+            let (kind, hits) = read(&format!("{{\"a\": {written} , \"b\":1}}"), "a");
+            assert!(
+                matches!(kind, Kind::Number(_, ref raw) if raw == written),
+                "{written}"
+            );
+            assert!(hits.is_empty(), "{written}: {hits:?}");
+        }
+        // loosely written: JSON016 without a fix, the text kept for whatever quotes it
+        for written in ["007", "012345678901", "+1", "1.", ".5", "1E400"] {
+            let (kind, hits) = read(&format!("{{\"a\":{written}}}"), "a");
+            assert!(
+                matches!(kind, Kind::Number(_, ref raw) if raw == written),
+                "{written}"
+            );
+            assert_eq!(hits, vec![("JSON016".into(), vec![])], "{written}");
+        }
+        // full-width commas between numbers stay commas
+        let p = parse("[1，2]", 0, 7).unwrap();
+        assert!(matches!(p.root.unwrap().kind, Kind::Array(ref items) if items.len() == 2));
+    }
+
+    #[test]
+    fn numeric_keys_are_quoted_as_written() {
+        let text = "{007: 1, 1e2: 2}";
+        let p = parse(text, 0, text.len()).unwrap();
+        let root = p.root.unwrap();
+        assert!(root.member("007").is_some() && root.member("1e2").is_some());
+        let edits: Vec<&str> = p
+            .hits
+            .iter()
+            .filter(|h| h.code.to_string() == "JSON014")
+            .flat_map(|h| h.edits.iter().map(|e| e.text.as_str()))
+            .collect();
+        assert_eq!(edits, ["\"007\"", "\"1e2\""]);
+    }
+
+    #[test]
+    fn hash_and_slashes_in_a_value_position_are_values() {
+        let (kind, hits) = read("{\"color\":#63b359,\"title\":\"x\"}", "color");
+        assert_eq!(kind, Kind::String("#63b359".into()));
+        assert_eq!(hits, vec![("JSON017".into(), vec!["\"#63b359\"".into()])]);
+        let (kind, _) = read("{\"url\": //cdn.example.com/a.png, \"b\": 1}", "url");
+        assert_eq!(kind, Kind::String("//cdn.example.com/a.png".into()));
+        let (kind, _) = read("{\"url\": http://a.b/c#top, \"b\": 1}", "url");
+        assert_eq!(kind, Kind::String("http://a.b/c#top".into()));
+        let (kind, _) = read("{\n \"color\": #63b359\n \"title\": \"x\"\n}", "title");
+        assert_eq!(kind, Kind::String("x".into()));
+        let (kind, _) = read("{\"c\": [#fff, #000]}", "c");
+        assert!(matches!(kind, Kind::Array(ref items) if items.len() == 2));
+        // where a comment can stand, it is one, with the fix that deletes it
+        let (kind, hits) = read(
+            "{\"a\": [\n  \"x\", // the first\n  \"y\" # last\n], \"b\": 1 // c\n}",
+            "a",
+        );
+        assert!(matches!(kind, Kind::Array(ref items) if items.len() == 2));
+        assert_eq!(hits.len(), 3, "{hits:?}");
+        assert!(hits
+            .iter()
+            .all(|(c, e)| c == "JSON004" && e == &vec![String::new()]));
+    }
+
+    #[test]
+    fn inner_quotes_are_one_value_without_a_fix() {
+        let (kind, hits) = read("{\"d\":\"20元\"新春\"代金券\",\"e\":1}", "d");
+        assert_eq!(kind, Kind::String("20元\"新春\"代金券".into()));
+        assert_eq!(hits, vec![("JSON012".into(), vec![])]);
+    }
+
+    #[test]
+    fn string_rewrites_keep_every_escape_or_offer_none() {
+        // a lone surrogate and a cut escape: JSON009 stays, without a fix
+        let (_, hits) = read(r#"{"a":"\u4e2d\ud83dx\u12"}"#, "a");
+        assert!(
+            hits.iter().any(|(c, e)| c == "JSON009" && e.is_empty()),
+            "{hits:?}"
+        );
+        assert!(hits.iter().all(|(_, e)| e.is_empty()), "{hits:?}");
+        // `\x41` has no JSON spelling: no requoting
+        let (_, hits) = read(r#"{"a":'a\x41'}"#, "a");
+        assert!(
+            hits.iter().any(|(c, e)| c == "JSON005" && e.is_empty()),
+            "{hits:?}"
+        );
+        // every escape as written; `\'` is the quote; a raw `"` gets its escape
+        let (kind, hits) = read(r#"{"a":'it\'s "q" \u4e2d\/\u0041'}"#, "a");
+        assert_eq!(kind, Kind::String("it's \"q\" 中/A".into()));
+        let rewrite = &hits.iter().find(|(c, _)| c == "JSON005").unwrap().1;
+        assert_eq!(rewrite, &vec![r#""it's \"q\" 中\/\u0041""#.to_string()]);
+        let (_, hits) = read(r#"{"a":"\u4e2d\/\n"}"#, "a");
+        assert_eq!(hits, vec![("JSON009".into(), vec![r#""中\/\n""#.into()])]);
     }
 }

@@ -44,7 +44,7 @@ pub fn run(
         print(&cardlint::redact::mask(&done.diffs));
         for o in &done.outcomes {
             if let Outcome::Failed { error, .. } = o {
-                eprintln!("{error}");
+                eprintln!("{}", cardlint::redact::mask(error));
             }
         }
         return ExitCode::from(if failed {
@@ -125,7 +125,7 @@ fn fix_one(args: &CheckArgs, session: &Session, input: &Input, done: &mut Fixed)
     }
     if fixed.fixed > 0 && !args.diff && changed {
         let a = [("path", shown.clone()), ("count", fixed.fixed.to_string())];
-        eprintln!("{}", say(lang, "fix.fixed", &a));
+        eprintln!("{}", cardlint::redact::mask(&say(lang, "fix.fixed", &a)));
     }
     done.outcomes.push(Outcome::Checked(fixed.report));
 }

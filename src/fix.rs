@@ -187,10 +187,16 @@ pub fn fix_bytes_traced(
 
 /// A unified diff of one file (`--- path` / `+++ path`, for `patch -p0`).
 pub fn diff(path: &str, old: &str, new: &str) -> String {
+    // a name with blanks ends at a tab, as GNU diff writes it, so patch and git apply read it
+    let name = if path.contains(char::is_whitespace) {
+        format!("{path}\t")
+    } else {
+        path.to_string()
+    };
     similar::TextDiff::from_lines(old, new)
         .unified_diff()
         .context_radius(3)
-        .header(path, path)
+        .header(&name, &name)
         .to_string()
 }
 

@@ -907,3 +907,49 @@ fn rest_client_files_with_variables_and_several_requests() {
     );
     assert!(fixed.contains("\"increase_stock_value\": 100}"), "{fixed}");
 }
+
+/// More than 256 levels of nesting is refused (the README's limit), 256 is read; a --diff of
+/// a file whose name has a space applies with GNU patch.
+#[test]
+fn nesting_limit_and_diff_names_with_spaces() {
+    let dir = common::tempdir("limits");
+    for (levels, code) in [(256, 1), (257, 2)] {
+        let path = dir.join(format!("n{levels}.json"));
+        std::fs::write(&path, "[".repeat(levels) + &"]".repeat(levels)).unwrap();
+        let out = cardlint().arg("check").arg(&path).output().unwrap();
+        // 256 levels parse (the shape names no endpoint: a warning, so 0); 257 do not
+        let got = out.status.code().unwrap();
+        assert!(
+            (levels == 256 && got < 2) || (levels == 257 && got == code),
+            "{levels}: exit {got}"
+        );
+    }
+    let sub = dir.join("sp ace");
+    std::fs::create_dir_all(&sub).unwrap();
+    std::fs::write(
+        sub.join("a b.json"),
+        r#"{"card_id":"pFS7Fjg8kV1IdDz01r4SQwMkuCKc",}"#,
+    )
+    .unwrap();
+    let out = cardlint()
+        .current_dir(&dir)
+        .args(["check", "--diff", "-e", "card/get", "sp ace/a b.json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let patch = std::process::Command::new("patch")
+        .current_dir(&dir)
+        .args(["-p0", "--batch"])
+        .stdin(std::process::Stdio::piped())
+        .spawn();
+    let Ok(mut patch) = patch else {
+        eprintln!("GNU patch is not installed: the diff is not applied");
+        return;
+    };
+    std::io::Write::write_all(patch.stdin.as_mut().unwrap(), &out.stdout).unwrap();
+    assert!(patch.wait().unwrap().success());
+    assert_eq!(
+        std::fs::read_to_string(sub.join("a b.json")).unwrap(),
+        r#"{"card_id":"pFS7Fjg8kV1IdDz01r4SQwMkuCKc"}"#
+    );
+}

@@ -221,7 +221,8 @@ impl Parser<'_> {
     }
 
     fn value(&mut self, depth: usize) -> Result<Option<Node>, TooDeep> {
-        if depth > MAX_DEPTH {
+        // the root is level 1: a value at depth MAX_DEPTH is one level too deep
+        if depth >= MAX_DEPTH {
             return Err(TooDeep {
                 offset: self.peek().span.start,
             });

@@ -582,9 +582,10 @@ mod soundness {
                 "not the written text quoted",
             ),
             "JSON005" | "JSON009" => string_kept(),
+            // a full-width punctuation mark, or an odd blank (U+3000, a vertical tab)
             "JSON002" if was.chars().count() == 1 => ok(
-                e.text.len() == 1 && !was.is_ascii(),
-                "not one full-width character made ASCII",
+                e.text.len() == 1 && (!was.is_ascii() || (was.trim().is_empty() && e.text == " ")),
+                "not one full-width character or odd blank made ASCII",
             ),
             "JSON002" => string_kept(),
             "TYPE001" | "TYPE008" => match at {
@@ -620,8 +621,9 @@ mod soundness {
                 // what a comma put right after a value precedes opens a string or a container
                 let before = text[..e.old.start].chars().next_back();
                 let after = text[e.old.start..].chars().next();
-                let glued = before.is_some_and(|c| !c.is_whitespace() && !"{}[]".contains(c))
-                    && after.is_some_and(|c| !c.is_whitespace() && !"{}[]\"'“”‘’".contains(c));
+                let text_char = |c: &char| !c.is_whitespace() && !c.is_control();
+                let glued = before.is_some_and(|c| text_char(&c) && !"{}[]".contains(c))
+                    && after.is_some_and(|c| text_char(&c) && !"{}[]\"'“”‘’".contains(c));
                 ok(
                     e.old.is_empty() && e.text == "," && !glued,
                     "not a comma inserted between two values",

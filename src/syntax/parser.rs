@@ -367,6 +367,18 @@ impl Parser<'_> {
         })
     }
 
+    /// JSON007 where the last value ends, with the comma as its fix when nothing stray was
+    /// read after that value (a comma after a stray `:` or `]` would repair nothing).
+    fn missing_comma(&mut self, value_end: usize) {
+        let at = self.last_end;
+        let hit = Hit::new(code::JSON007, at..at);
+        self.report(if at == value_end {
+            hit.fix(at..at, ",")
+        } else {
+            hit
+        });
+    }
+
     /// A quoting finding with its fix: `text` (what is written at `span`) between quotes.
     /// Text glued to a quote (`ck_consume": false`, `x"y"`) is more likely a string whose
     /// quote went astray: quoting it would change how that string is read, so no fix.
@@ -402,6 +414,8 @@ impl Parser<'_> {
         let mut seen = KeyIndex::default();
         let mut comma: Option<Span> = None;
         let mut need_comma = false;
+        // where the last member (or stray value) ends: a missing comma goes there
+        let mut value_end = usize::MAX;
         loop {
             match shape(&self.peek().tok) {
                 Shape::RBracket => {
@@ -433,8 +447,7 @@ impl Parser<'_> {
                 }
                 Shape::Scalar => {
                     if need_comma {
-                        let at = self.last_end;
-                        self.report(Hit::new(code::JSON007, at..at).fix(at..at, ","));
+                        self.missing_comma(value_end);
                     }
                     let t = self.bump();
                     let key = match t.tok {
@@ -453,6 +466,7 @@ impl Parser<'_> {
                     self.member(key, t.span, &mut members, &mut seen, depth)?;
                     comma = None;
                     need_comma = true;
+                    value_end = self.last_end;
                 }
                 next @ (Shape::LBrace | Shape::LBracket | Shape::Colon) => {
                     // a value where a key belongs: report it and read past it
@@ -463,6 +477,7 @@ impl Parser<'_> {
                         self.bump();
                     } else {
                         self.value(depth + 1)?;
+                        value_end = self.last_end;
                     }
                     comma = None;
                     need_comma = true;
@@ -522,6 +537,7 @@ impl Parser<'_> {
         let mut items: Vec<Node> = Vec::new();
         let mut comma: Option<Span> = None;
         let mut need_comma = false;
+        let mut value_end = usize::MAX;
         loop {
             match shape(&self.peek().tok) {
                 Shape::RBrace => {
@@ -557,8 +573,7 @@ impl Parser<'_> {
                 }
                 _ => {
                     if need_comma {
-                        let at = self.last_end;
-                        self.report(Hit::new(code::JSON007, at..at).fix(at..at, ","));
+                        self.missing_comma(value_end);
                     }
                     self.path.push(Step::Index(items.len()));
                     let v = self.value(depth + 1)?;
@@ -568,6 +583,7 @@ impl Parser<'_> {
                     }
                     comma = None;
                     need_comma = true;
+                    value_end = self.last_end;
                 }
             }
         }

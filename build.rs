@@ -172,6 +172,7 @@ fn main() {
     embed("rules", "toml", &mut out, "RULE_FILES");
     codes(&mut out);
     embed("schemas", "json", &mut out, "SCHEMA_FILES");
+    embed("schemas/query", "json", &mut out, "QUERY_SCHEMA_FILES");
     examples(&mut out);
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("embedded.rs");
     std::fs::write(dest, out).unwrap();

@@ -122,6 +122,8 @@ pub enum PathMatch {
     /// Another API's path that ends like a card endpoint (`cgi-bin/qrcode/create` and
     /// `card/qrcode/create`): the card endpoint, if the body turns out to be its.
     Sibling(&'static str),
+    /// A GET endpoint or the multipart upload: only its query string is checked.
+    Bodiless(&'static str),
     Other,
 }
 
@@ -130,8 +132,8 @@ pub fn resolve_path(name: &str) -> PathMatch {
         return PathMatch::Exact(e);
     }
     let path = crate::source::endpoint_of_url(name.trim()).unwrap_or_default();
-    if WITHOUT_JSON_BODY.contains(&path.as_str()) {
-        return PathMatch::Other;
+    if let Some(e) = WITHOUT_JSON_BODY.iter().find(|e| **e == path) {
+        return PathMatch::Bodiless(e);
     }
     if path.starts_with("card/") {
         if let Some(e) = suggest(&path).and_then(|s| canonical(&s)) {
@@ -585,7 +587,7 @@ mod tests {
     fn calls_without_a_json_body_are_not_misspellings() {
         for p in WITHOUT_JSON_BODY {
             assert!(!ENDPOINTS.contains(p), "{p}");
-            assert_eq!(resolve_path(p), PathMatch::Other, "{p}");
+            assert_eq!(resolve_path(p), PathMatch::Bodiless(p), "{p}");
         }
         assert_eq!(
             resolve_path("card/invoice/platform/getpdf"),

@@ -185,24 +185,207 @@ pub fn fix_bytes_traced(
     })
 }
 
-/// A unified diff of one file (`--- path` / `+++ path`, for `patch -p0`).
-pub fn diff(path: &str, old: &str, new: &str) -> String {
+/// A unified diff of one file, with no secret in it.
+#[derive(Debug, Default, PartialEq)]
+pub struct Diff {
+    /// `--- path` / `+++ path` and the hunks, for `patch -p0` and `git apply`; empty when
+    /// withheld.
+    pub text: String,
+    /// A changed line holds a secret: the diff would have to print it, so none is given.
+    pub withheld: bool,
+    /// A hunk ends right before a line with a secret and so has no trailing context: `patch`
+    /// applies it, `git apply` only with `--unidiff-zero`.
+    pub unanchored: bool,
+}
+
+/// A diff keeps the file's own bytes in every line it prints, so it applies: a context line
+/// holding a secret is left out of its hunk (which is split or shortened there) instead of
+/// being masked, and a diff whose changed lines hold one is withheld.
+pub fn diff(path: &str, old: &str, new: &str) -> Diff {
     // a name with blanks ends at a tab, as GNU diff writes it, so patch and git apply read it
     let name = if path.contains(char::is_whitespace) {
         format!("{path}\t")
     } else {
         path.to_string()
     };
-    similar::TextDiff::from_lines(old, new)
-        .unified_diff()
-        .context_radius(3)
-        .header(&name, &name)
-        .to_string()
+    let secret_old = secret_lines(old);
+    let secret_new = secret_lines(new);
+    let lines = similar::TextDiff::from_lines(old, new);
+    let mut out = Diff::default();
+    let mut hunks = String::new();
+    for group in lines.grouped_ops(3) {
+        let mut piece: Vec<Line> = Vec::new();
+        for op in &group {
+            for change in lines.iter_changes(op) {
+                let line = Line {
+                    tag: change.tag(),
+                    old: change.old_index(),
+                    new: change.new_index(),
+                    old_pos: change.old_index().unwrap_or(op.old_range().start),
+                    new_pos: change.new_index().unwrap_or(op.new_range().start),
+                    text: change.value(),
+                };
+                let secret = line.old.is_some_and(|i| secret_old.contains(&i))
+                    || line.new.is_some_and(|i| secret_new.contains(&i));
+                if !secret {
+                    piece.push(line);
+                } else if line.tag == similar::ChangeTag::Equal {
+                    // the hunk so far ends here; the next starts after this line
+                    out.unanchored |= write_hunk(&piece, true, &mut hunks);
+                    piece.clear();
+                } else {
+                    return Diff {
+                        withheld: true,
+                        ..Diff::default()
+                    };
+                }
+            }
+        }
+        out.unanchored |= write_hunk(&piece, false, &mut hunks);
+    }
+    if !hunks.is_empty() {
+        out.text = format!("--- {name}\n+++ {name}\n{hunks}");
+    }
+    out
+}
+
+/// One line of a hunk: its 0-based index in the old and the new text, and where it stands
+/// in the side it is not in (the index of the line after it).
+struct Line<'a> {
+    tag: similar::ChangeTag,
+    old: Option<usize>,
+    new: Option<usize>,
+    old_pos: usize,
+    new_pos: usize,
+    text: &'a str,
+}
+
+/// The 0-based indices of the lines of `text` that hold part of a secret value.
+fn secret_lines(text: &str) -> std::collections::BTreeSet<usize> {
+    let ranges = crate::redact::find(text);
+    let mut lines = std::collections::BTreeSet::new();
+    if ranges.is_empty() {
+        return lines;
+    }
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let line_of = |at: usize| starts.partition_point(|s| *s <= at) - 1;
+    for r in ranges {
+        lines.extend(line_of(r.start)..=line_of(r.end.saturating_sub(1).max(r.start)));
+    }
+    lines
+}
+
+/// Writes one hunk (nothing when it changes nothing); `cut` says a secret line follows it.
+/// Returns whether it ends in a change that is not at the end of the file, which `git apply`
+/// would anchor there.
+fn write_hunk(lines: &[Line], cut: bool, out: &mut String) -> bool {
+    use similar::ChangeTag;
+    // the context before a cut is at most 3 lines, so a hunk stays as small as git writes
+    let Some(first) = lines.iter().position(|l| l.tag != ChangeTag::Equal) else {
+        return false;
+    };
+    let last = lines
+        .iter()
+        .rposition(|l| l.tag != ChangeTag::Equal)
+        .unwrap_or(first);
+    let start = first.saturating_sub(3);
+    let end = (last + 4).min(lines.len());
+    let lines = &lines[start..end];
+    let count = |f: fn(&Line) -> Option<usize>| lines.iter().filter(|l| f(l).is_some()).count();
+    let (old_n, new_n) = (count(|l| l.old), count(|l| l.new));
+    // a side with lines starts at its first (1-based); an empty side is numbered by the
+    // line before it
+    let pos = |n: usize, f: fn(&Line) -> usize| lines.first().map_or(0, f) + usize::from(n > 0);
+    let (old_at, new_at) = (pos(old_n, |l| l.old_pos), pos(new_n, |l| l.new_pos));
+    out.push_str(&format!(
+        "@@ -{} +{} @@\n",
+        range(old_at, old_n),
+        range(new_at, new_n)
+    ));
+    for l in lines {
+        let mark = match l.tag {
+            ChangeTag::Equal => ' ',
+            ChangeTag::Delete => '-',
+            ChangeTag::Insert => '+',
+        };
+        out.push(mark);
+        out.push_str(l.text);
+        if !l.text.ends_with('\n') {
+            out.push_str("\n\\ No newline at end of file\n");
+        }
+    }
+    cut && lines.last().is_some_and(|l| l.tag != ChangeTag::Equal)
+}
+
+fn range(at: usize, n: usize) -> String {
+    if n == 1 {
+        at.to_string()
+    } else {
+        format!("{at},{n}")
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::touches;
+    use super::{diff, touches};
+
+    const TICKET: &str = "sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3";
+
+    /// Without a secret, the hunks are the ones `similar` writes itself.
+    #[test]
+    fn a_diff_without_secrets_is_the_usual_unified_diff() {
+        let cases = [
+            ("a\nb\nc\n", "a\nB\nc\n"),
+            ("a\nb\nc", "a\nb\nC"),
+            ("", "x\n"),
+            ("x\n", ""),
+            (
+                "1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\n",
+                "0\n1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\nX\n",
+            ),
+            ("1\n2\n3\n4\n5\n6\n7\n8\n9\n", "1\n2\n3\n4\n5\n6\n7\n8\n"),
+            ("1\n2\n3\n4\n5\n6\n7\n", "1\n2\n3\nnew\n4\n5\n6\n7\n"),
+        ];
+        for (old, new) in cases {
+            let want = similar::TextDiff::from_lines(old, new)
+                .unified_diff()
+                .context_radius(3)
+                .header("f", "f")
+                .to_string();
+            let got = diff("f", old, new);
+            assert_eq!(got.text, want, "{old:?} -> {new:?}");
+            assert!(!got.withheld && !got.unanchored);
+        }
+    }
+
+    #[test]
+    fn a_secret_in_the_context_is_left_out_of_the_hunk() {
+        let old =
+            format!("{{\n\"a\": 1,\n\"api_ticket\": \"{TICKET}\",\n\"code\": 1,\n\"b\": 2\n}}\n");
+        let new = old.replace("\"code\": 1", "\"code\": \"1\"");
+        let d = diff("f", &old, &new);
+        assert!(
+            !d.text.contains(TICKET) && !d.withheld && !d.unanchored,
+            "{}",
+            d.text
+        );
+        assert!(
+            d.text
+                .contains("@@ -4,3 +4,3 @@\n-\"code\": 1,\n+\"code\": \"1\",\n \"b\": 2\n }\n"),
+            "{}",
+            d.text
+        );
+        // a change right before the secret: no trailing context
+        let new = old.replace("\"a\": 1", "\"a\": \"1\"");
+        let d = diff("f", &old, &new);
+        assert!(!d.text.contains(TICKET) && d.unanchored, "{}", d.text);
+        // the secret on the changed line itself: no diff
+        let one = format!("{{\"api_ticket\":\"{TICKET}\",\"code\":1}}");
+        let d = diff("f", &one, &one.replace(":1}", ":\"1\"}"));
+        assert!(d.withheld && d.text.is_empty());
+    }
 
     #[test]
     fn overlapping_edits_touch() {

@@ -244,7 +244,13 @@ pub fn fix_soundness_of(
     let source = &fixed.report.source;
     let body = source.text.get(source.body.clone()).unwrap_or_default();
     let deep = body.bytes().filter(|b| matches!(b, b'[' | b'{')).count() > 100;
-    let json = !crate::rules::html::is_page(path);
+    // a page, a GET call or the multipart upload has no JSON body to come out of the fixes
+    let bodiless = source.request.as_ref().is_some_and(|r| {
+        r.endpoint
+            .as_deref()
+            .is_some_and(|e| crate::endpoint::WITHOUT_JSON_BODY.contains(&e))
+    });
+    let json = !crate::rules::html::is_page(path) && !bodiless;
     if syntax_fixable && json && !deep && serde_json::from_str::<serde_json::Value>(body).is_err() {
         problems.push(format!(
             "{path}: every syntax error had a fix, yet the result is not JSON:\n{body}"
@@ -595,9 +601,19 @@ mod soundness {
                 ),
                 _ => Err("not a quoted number".into()),
             },
-            "JSON003" | "TYPE003" => ok(
-                matches!(e.text, "true" | "false" | "null") && matches!(at, Some(Item::Value(_))),
-                "not a literal for a value",
+            // a Python or JavaScript literal (also in a value the parser read past) spelt as
+            // JSON's; a value of the schema's boolean written as one
+            "JSON003" => ok(
+                matches!(e.text, "true" | "false" | "null")
+                    && was
+                        .trim_start_matches(['-', '+'])
+                        .bytes()
+                        .all(|b| b.is_ascii_alphabetic()),
+                "not a literal spelt as JSON's",
+            ),
+            "TYPE003" => ok(
+                matches!(e.text, "true" | "false") && matches!(at, Some(Item::Value(_))),
+                "not a boolean for a value",
             ),
             "JSON004" => {
                 let comment = was.trim_start_matches([' ', '\t']);
@@ -616,6 +632,12 @@ mod soundness {
                 "not a comma removed",
             ),
             "JSON010" => ok(e.text.is_empty() && was == "\u{feff}", "not a BOM removed"),
+            // a query parameter's misspelt name replaced by the name the endpoint reads
+            "QUERY002" => ok(
+                matches!(e.text, "access_token" | "type")
+                    && crate::suggest::closest(was, [e.text]).as_deref() == Some(e.text),
+                "not a misspelt parameter name renamed",
+            ),
             "JSON007" => {
                 // between a value and the next, not inside text glued together (`"20元"新春`):
                 // what a comma put right after a value precedes opens a string or a container

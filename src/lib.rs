@@ -213,12 +213,15 @@ fn request(
     env: &Env,
 ) -> Result<(Option<&'static str>, Vec<Hit>), syntax::parser::TooDeep> {
     let mut hits = Vec::new();
-    let from_request = line.and_then(|r| Some((r.endpoint.as_deref()?, r.span.clone())));
-    let Some((path, span)) = from_request.filter(|_| env.forced.is_none()) else {
+    let from_request = line.and_then(|r| Some((r.endpoint.as_deref()?, r.span.clone(), &r.url)));
+    let Some((path, span, expanded)) = from_request.filter(|_| env.forced.is_none()) else {
         let doc = document(&source.text, body, env.forced, env)?;
         return Ok((doc.endpoint, doc.hits));
     };
     let span = url_span(&source.text, span);
+    // the query of the URL, for the endpoint it is checked as
+    let (written, at) = (&source.text[span.clone()], span.start);
+    let query = |endpoint: &str| schema::query::check(endpoint, written, at, expanded);
     let named = match endpoint::resolve_path(path) {
         endpoint::PathMatch::Exact(e) => {
             if !normal_path(&source.text[span.clone()]) {
@@ -248,13 +251,19 @@ fn request(
                         .arg("path", path)
                         .arg("endpoint", e),
                 );
+                hits.extend(query(e));
                 hits.extend(doc.hits);
                 return Ok((doc.endpoint, hits));
             }
             return syntax_only(source, body, path, span, hits);
         }
+        endpoint::PathMatch::Bodiless(e) => {
+            hits.extend(query(e));
+            return Ok((Some(e), bodiless(source, body, hits)?));
+        }
         endpoint::PathMatch::Other => return syntax_only(source, body, path, span, hits),
     };
+    hits.extend(query(named));
     let doc = document(&source.text, body, Some(named), env)?;
     hits.extend(doc.hits);
     Ok((doc.endpoint, hits))
@@ -309,17 +318,27 @@ fn syntax_only(
     span: Span,
     mut hits: Vec<Hit>,
 ) -> Result<(Option<&'static str>, Vec<Hit>), syntax::parser::TooDeep> {
-    let bodiless = endpoint::WITHOUT_JSON_BODY
-        .iter()
-        .any(|e| source::endpoint_of_url(path).as_deref() == Some(e));
-    if bodiless && source.text[body.clone()].trim().is_empty() {
-        // a GET or upload that takes no JSON body: nothing to check, nothing missing
-        return Ok((None, hits));
-    }
     hits.push(Hit::new(code::EP003, span).arg("endpoint", path));
     let parsed = syntax::parser::parse(&source.text, body.start, body.end)?;
     hits.extend(parsed.hits);
     Ok((None, hits))
+}
+
+/// A GET endpoint or the PDF upload: its query is its request. A JSON body sent along is
+/// still read for its syntax (WeChat ignores it, and a parameter put there is said missing
+/// from the query).
+fn bodiless(
+    source: &Source,
+    body: Span,
+    mut hits: Vec<Hit>,
+) -> Result<Vec<Hit>, syntax::parser::TooDeep> {
+    let text = &source.text[body.clone()];
+    if text.trim().is_empty() || !text.trim_start().starts_with(['{', '[']) {
+        // no body, or the multipart upload's: nothing JSON to read
+        return Ok(hits);
+    }
+    hits.extend(syntax::parser::parse(&source.text, body.start, body.end)?.hits);
+    Ok(hits)
 }
 
 /// What one JSON document gave: the endpoint it was checked as and the hits.

@@ -138,7 +138,14 @@ fn main() -> ExitCode {
             let mut out = String::new();
             for u in &urls {
                 let r = cardlint::lint_url(u, lang);
-                out.push_str(&cardlint::fix::apply(u, &r.findings, false).0);
+                let fixed = cardlint::fix::apply(u, &r.findings, false).0;
+                // a credential in the URL is shown masked, never printed; stderr says so
+                let shown = cardlint::redact::mask(&fixed);
+                if shown != fixed {
+                    let masked = cardlint::registry::say(lang, "url.secret_masked", &[]);
+                    eprintln!("{shown}: {masked}");
+                }
+                out.push_str(&shown);
                 out.push('\n');
             }
             print(&out);

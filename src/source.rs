@@ -54,6 +54,8 @@ pub struct Source {
 pub struct Request {
     pub method: String,
     pub endpoint: Option<String>,
+    /// The URL with the file's variables substituted.
+    pub url: String,
     pub span: Span,
 }
 
@@ -189,9 +191,11 @@ fn http_block(
                 (first.to_ascii_uppercase(), parts.next().unwrap_or(""))
             };
             let lead = line.len() - line.trim_start().len();
+            let url = substitute(url, vars);
             request = Some(Request {
                 method,
-                endpoint: endpoint_of_url(&substitute(url, vars)),
+                endpoint: endpoint_of_url(&url),
+                url,
                 span: base + start + lead..base + start + lead + trimmed.len(),
             });
             continue;

@@ -169,3 +169,44 @@ fn schemas_use_only_keywords_with_findings() {
         assert!(bad.is_empty(), "{stem}: unsupported keywords {bad:?}");
     }
 }
+
+/// The calls without a JSON body (the GET endpoints and the PDF upload) are checked by their
+/// query: each has a query schema of its own, a valid `.http` example in
+/// `fixtures/endpoints/<endpoint>/` that lints clean as that endpoint, and an invalid fixture
+/// of a rule linted as it.
+#[test]
+fn every_call_without_a_body_has_a_query_schema_and_examples() {
+    let mut invalid = std::collections::BTreeSet::new();
+    for dir in common::rule_fixture_dirs() {
+        let options = common::options_of(&dir, Lang::En);
+        for file in common::files_with_prefix(&dir, "invalid") {
+            let report = common::lint_with(&file, &options);
+            if let (Some(e), false) = (report.endpoint, report.findings.is_empty()) {
+                invalid.insert(e);
+            }
+        }
+    }
+    let mut problems = Vec::new();
+    for name in endpoint::WITHOUT_JSON_BODY {
+        if !cardlint::schema::query::has_own_schema(name) {
+            problems.push(format!("{name}: no schemas/query schema"));
+        }
+        let file = common::root()
+            .join("fixtures/endpoints")
+            .join(name.replace('/', "."))
+            .join("valid.http");
+        let report = common::lint_file(&file, None, Lang::En);
+        if report.endpoint != Some(*name) || !report.findings.is_empty() {
+            problems.push(format!(
+                "{}: linted as {:?}\n{}",
+                file.display(),
+                report.endpoint,
+                common::render(&report)
+            ));
+        }
+        if !invalid.contains(name) {
+            problems.push(format!("{name}: no invalid fixture is linted as it"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -457,3 +457,74 @@ fn no_fix_splits_a_value_or_makes_a_duplicate_key() {
         format!("{{\"code\":\"1\",{CARD}}}")
     );
 }
+
+/// A ticket next to a fixed line: the diff leaves its line out instead of masking it, so
+/// `git apply` and `patch` both apply it and reach what --fix writes, and the ticket is never
+/// printed; a fix on the ticket's own line gives no diff and says why.
+#[test]
+fn a_diff_applies_and_prints_no_secret() {
+    let ticket = "sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3";
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "{{\n  \"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\",\n  \"api_ticket\": \"{ticket}\",\n  \"code\": 12345678\n}}\n"
+    );
+    let run = |args: &[&str]| {
+        let mut c = assert_cmd::Command::cargo_bin("cardlint").unwrap();
+        c.current_dir(dir.path())
+            .env_remove("LANG")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    for f in ["a.json", "b.json", "c.json"] {
+        std::fs::write(dir.path().join(f), &text).unwrap();
+    }
+    for f in ["a.json", "b.json"] {
+        let diff = run(&["check", "-e", "card/code/get", "--diff", f]);
+        assert_eq!(diff.status.code(), Some(1));
+        let patch = String::from_utf8(diff.stdout).unwrap();
+        assert!(!patch.contains(ticket) && !patch.contains("***"), "{patch}");
+        std::fs::write(dir.path().join(format!("{f}.patch")), &patch).unwrap();
+    }
+    let git = std::process::Command::new("git")
+        .current_dir(dir.path())
+        .args(["apply", "-p0", "a.json.patch"])
+        .output()
+        .unwrap();
+    assert!(
+        git.status.success(),
+        "{}",
+        String::from_utf8_lossy(&git.stderr)
+    );
+    let patched = std::process::Command::new("patch")
+        .current_dir(dir.path())
+        .args(["-p0", "-i", "b.json.patch"])
+        .output()
+        .unwrap();
+    assert!(
+        patched.status.success(),
+        "{}",
+        String::from_utf8_lossy(&patched.stderr)
+    );
+    run(&["check", "-e", "card/code/get", "--fix", "c.json"]);
+    let fixed = std::fs::read_to_string(dir.path().join("c.json")).unwrap();
+    assert_ne!(fixed, text);
+    for f in ["a.json", "b.json"] {
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join(f)).unwrap(),
+            fixed,
+            "{f}"
+        );
+    }
+    // the ticket on the changed line: no diff, a note, the same exit code
+    let one = format!("{{\"api_ticket\":\"{ticket}\",\"code\":12345678,\"card_id\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\"}}");
+    std::fs::write(dir.path().join("d.json"), &one).unwrap();
+    let out = run(&["check", "-e", "card/code/get", "--diff", "d.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("no diff shown") && !err.contains(ticket),
+        "{err}"
+    );
+}

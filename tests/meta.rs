@@ -24,7 +24,7 @@ fn every_toml_is_registered_under_its_file_name() {
         let expected = format!("{}-{}.toml", rule.code, rule.name);
         assert!(files.contains(&expected), "{expected} missing");
         let family_ok = [
-            "JSON", "SCHEMA", "TYPE", "EP", "CARD", "QR", "EXT", "CODE", "URL", "MEM",
+            "JSON", "SCHEMA", "TYPE", "EP", "QUERY", "CARD", "QR", "EXT", "CODE", "URL", "MEM",
         ]
         .iter()
         .any(|f| {

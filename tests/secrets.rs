@@ -213,3 +213,31 @@ fn masking_keeps_words_and_documents_valid() {
     let explain = run(&["explain", "40080", "--request", "add.json", "-f", "json"]);
     serde_json::from_str::<serde_json::Value>(&explain).unwrap();
 }
+
+/// `url --fix` prints the repaired URL with its credential masked and says so on stderr; the
+/// URL's own check names the leak (URL008).
+#[test]
+fn url_fix_prints_no_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!(
+        "https://m.example.com/card.html?access_token={}&id=1",
+        SECRETS[0]
+    );
+    let out = cardlint(dir.path())
+        .args(["url", "--fix", &url])
+        .output()
+        .unwrap();
+    assert_clean("url --fix", &out);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("access_token=*") && stdout.contains("wechat_card_js=1"),
+        "{stdout}"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("masked"));
+    let out = cardlint(dir.path())
+        .args(["url", "-f", "json", &url])
+        .output()
+        .unwrap();
+    assert_clean("url", &out);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("URL008"));
+}

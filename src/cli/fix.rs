@@ -15,6 +15,9 @@ use std::process::ExitCode;
 struct Fixed {
     outcomes: Vec<Outcome>,
     diffs: String,
+    /// What the user should know about a diff: withheld, or a hunk git applies only with
+    /// --unidiff-zero.
+    notes: Vec<String>,
     changed_any: bool,
     /// The fixed payload read from stdin, printed instead of written (as it was, when it is
     /// not UTF-8).
@@ -39,9 +42,12 @@ pub fn run(
         .iter()
         .any(|o| matches!(o, Outcome::Failed { .. }));
     if args.diff {
-        // a diff is output too: a ticket in its context lines is masked (that hunk then needs
-        // applying by hand, which beats a ticket in a CI log)
-        print(&cardlint::redact::mask(&done.diffs));
+        // the hunks hold no secret (fix::diff leaves such lines out) and must stay the file's
+        // own bytes to apply; only the names in their headers may need masking
+        print(&mask_headers(&done.diffs));
+        for note in &done.notes {
+            eprintln!("{}", cardlint::redact::mask(note));
+        }
         for o in &done.outcomes {
             if let Outcome::Failed { error, .. } = o {
                 eprintln!("{}", cardlint::redact::mask(error));
@@ -107,7 +113,17 @@ fn fix_one(args: &CheckArgs, session: &Session, input: &Input, done: &mut Fixed)
         if changed {
             let original = String::from_utf8_lossy(&bytes);
             let diff = cardlint::fix::diff(&shown, &original, &fixed.text);
-            done.diffs.push_str(&diff);
+            done.diffs.push_str(&diff.text);
+            let note = if diff.withheld {
+                Some("fix.diff_withheld")
+            } else if diff.unanchored {
+                Some("fix.diff_unanchored")
+            } else {
+                None
+            };
+            if let Some(key) = note {
+                done.notes.push(say(lang, key, &[("path", shown.clone())]));
+            }
         }
     } else if matches!(input, Input::Stdin(_)) {
         done.stdin = Some(if utf8 {
@@ -128,4 +144,19 @@ fn fix_one(args: &CheckArgs, session: &Session, input: &Input, done: &mut Fixed)
         eprintln!("{}", cardlint::redact::mask(&say(lang, "fix.fixed", &a)));
     }
     done.outcomes.push(Outcome::Checked(fixed.report));
+}
+
+/// The `---`/`+++` lines of a diff with their secrets masked (a path may carry
+/// `ticket=…`); the hunk lines as they are.
+fn mask_headers(diffs: &str) -> String {
+    diffs
+        .split_inclusive('\n')
+        .map(|l| {
+            if l.starts_with("--- ") || l.starts_with("+++ ") {
+                cardlint::redact::mask(l).into_owned()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect()
 }

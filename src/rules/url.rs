@@ -114,12 +114,38 @@ pub fn check_page_url(url: &str) -> Vec<Hit> {
                 .fix(whole.clone(), fixed),
         );
     }
+    if let Some(q) = &parts.query {
+        hits.extend(secrets_in_query(url, q.clone()));
+    }
     if let Some(f) = &parts.fragment {
         hits.push(
             Hit::new(code::URL004, f.clone())
                 .arg("fragment", &url[f.clone()])
                 .arg("signed", &url[..f.start]),
         );
+    }
+    hits
+}
+
+/// A credential in a page's own query (`?access_token=…`): the page URL reaches every visitor,
+/// their history and the Referer of every request the page makes. Placeholders are fine.
+fn secrets_in_query(url: &str, query: Span) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    let mut at = query.start;
+    for pair in url[query.clone()].split('&') {
+        let start = at;
+        at += pair.len() + 1;
+        let Some((key, value)) = pair.split_once('=') else {
+            continue;
+        };
+        let key = key.trim_start_matches('?');
+        if crate::redact::is_secret_key(key)
+            && !value.is_empty()
+            && !crate::redact::is_placeholder(value)
+        {
+            let lead = pair.len() - pair.trim_start_matches('?').len();
+            hits.push(Hit::new(code::URL008, start + lead..start + pair.len()).arg("key", key));
+        }
     }
     hits
 }

@@ -2,6 +2,7 @@
 //! Hits with a rule code and arguments a card developer can act on.
 
 mod convert;
+pub mod query;
 
 use crate::finding::Hit;
 use crate::locate;

@@ -367,12 +367,15 @@ impl Parser<'_> {
         })
     }
 
-    /// JSON007 where the last value ends, with the comma as its fix when nothing stray was
-    /// read after that value (a comma after a stray `:` or `]` would repair nothing).
+    /// JSON007 where the last value ends, with the comma as its fix when only blanks stand
+    /// between that value and the next token (after a stray `:` or `]`, or next to a stray
+    /// character, a comma would repair nothing).
     fn missing_comma(&mut self, value_end: usize) {
         let at = self.last_end;
+        let next = self.peek().span.start.max(at);
+        let blank = self.lexer.slice(at..next).trim().is_empty();
         let hit = Hit::new(code::JSON007, at..at);
-        self.report(if at == value_end {
+        self.report(if at == value_end && blank {
             hit.fix(at..at, ",")
         } else {
             hit
@@ -463,10 +466,10 @@ impl Parser<'_> {
                         }
                         _ => unreachable!("matched above"),
                     };
-                    self.member(key, t.span, &mut members, &mut seen, depth)?;
+                    let read = self.member(key, t.span, &mut members, &mut seen, depth)?;
                     comma = None;
                     need_comma = true;
-                    value_end = self.last_end;
+                    value_end = if read { self.last_end } else { usize::MAX };
                 }
                 next @ (Shape::LBrace | Shape::LBracket | Shape::Colon) => {
                     // a value where a key belongs: report it and read past it
@@ -476,8 +479,12 @@ impl Parser<'_> {
                     if next == Shape::Colon {
                         self.bump();
                     } else {
-                        self.value(depth + 1)?;
-                        value_end = self.last_end;
+                        let stray = self.value(depth + 1)?;
+                        value_end = if stray.is_some() {
+                            self.last_end
+                        } else {
+                            usize::MAX
+                        };
                     }
                     comma = None;
                     need_comma = true;
@@ -493,7 +500,7 @@ impl Parser<'_> {
         members: &mut Vec<Member>,
         seen: &mut KeyIndex,
         depth: usize,
-    ) -> Result<(), TooDeep> {
+    ) -> Result<bool, TooDeep> {
         self.path.push(Step::Key(key));
         if self.peek().tok == Tok::Colon {
             self.bump();
@@ -522,6 +529,7 @@ impl Parser<'_> {
         let Some(Step::Key(key)) = self.path.pop() else {
             unreachable!("pushed above")
         };
+        let read = value.is_some();
         if let Some(value) = value {
             seen.add(members, &key);
             members.push(Member {
@@ -530,7 +538,7 @@ impl Parser<'_> {
                 value,
             });
         }
-        Ok(())
+        Ok(read)
     }
 
     fn array(&mut self, open: Span, depth: usize) -> Result<Node, TooDeep> {
@@ -578,12 +586,16 @@ impl Parser<'_> {
                     self.path.push(Step::Index(items.len()));
                     let v = self.value(depth + 1)?;
                     self.path.pop();
+                    value_end = if v.is_some() {
+                        self.last_end
+                    } else {
+                        usize::MAX
+                    };
                     if let Some(v) = v {
                         items.push(v);
                     }
                     comma = None;
                     need_comma = true;
-                    value_end = self.last_end;
                 }
             }
         }

@@ -366,3 +366,10 @@ PY
     "check-jsonschema $V_CJS (jsonschema $V_JSONSCHEMA_PY), @stoplight/spectral-cli $V_SPECTRAL," \
     "node $(node --version), $(python3 --version), $(hyperfine --version). Script run time ${TOTAL} s."
 } >>"$OUT/results.md"
+
+# ---------------------------------------------------------------------------------------
+# 7. The targets of docs/performance.md in one table: library ratios, the floor program,
+#    one body, peak RSS, growth (bench/targets.sh, which uses the peers' figures above)
+# ---------------------------------------------------------------------------------------
+say "targets"
+bash bench/targets.sh

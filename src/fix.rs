@@ -34,7 +34,8 @@ pub fn plan(text: &str, findings: &[Finding], allow_unsafe: bool) -> Vec<Applied
     let mut accepted: Vec<Range<usize>> = Vec::new();
     let mut applied = Vec::new();
     // after a string without its closing quote, which quote ends it is a guess: an edit
-    // further on that writes or removes a quote would change it
+    // further on that writes or removes a quote, or a comma (where recovery may end the
+    // string), would change it
     let cut = findings
         .iter()
         .filter(|f| f.code == code::JSON019)
@@ -42,10 +43,35 @@ pub fn plan(text: &str, findings: &[Finding], allow_unsafe: bool) -> Vec<Applied
         .min();
     let moves_quote = |e: &crate::finding::FixEdit| {
         cut.is_some_and(|cut| e.span.end > cut)
-            && (has_quote(&e.replacement) || text.get(e.span.clone()).is_some_and(has_quote))
+            && [
+                e.replacement.as_str(),
+                text.get(e.span.clone()).unwrap_or_default(),
+            ]
+            .iter()
+            .any(|t| has_quote(t) || t.contains(','))
     };
+    // the keys renamed by the fixes accepted so far: each rename was checked alone that its
+    // name is free in its object, but two onto one name there would make a duplicate key
+    let mut renamed: Vec<(&str, String)> = Vec::new();
+    // an unquoted run, a single-quoted or unterminated string, a word without its colon or a
+    // stray token make the recovering lexer read what follows by context: a comma inserted
+    // there could change how the rest is read, so it waits for a pass without them
+    let unsure = findings.iter().any(|f| {
+        [
+            code::JSON005,
+            code::JSON012,
+            code::JSON017,
+            code::JSON019,
+            code::JSON020,
+        ]
+        .iter()
+        .any(|c| f.code == *c)
+    });
     for f in findings {
         let Some(fix) = &f.fix else { continue };
+        if unsure && f.code == code::JSON007 {
+            continue;
+        }
         let allowed = match fix.safety {
             FixSafety::Safe => true,
             FixSafety::Unsafe => allow_unsafe,
@@ -67,6 +93,11 @@ pub fn plan(text: &str, findings: &[Finding], allow_unsafe: bool) -> Vec<Applied
         if clash {
             continue;
         }
+        let names = renames(text, f);
+        if names.iter().any(|n| renamed.contains(n)) {
+            continue;
+        }
+        renamed.extend(names);
         accepted.extend(fix.edits.iter().map(|e| e.span.clone()));
         let mut edits: Vec<(Range<usize>, String)> = fix
             .edits
@@ -80,6 +111,27 @@ pub fn plan(text: &str, findings: &[Finding], allow_unsafe: bool) -> Vec<Applied
         });
     }
     applied
+}
+
+/// The keys a fix renames, as (object, new name): an edit followed by `:` that writes a string
+/// other than the key written (quoting `code:` as `"code"` renames nothing). The finding's
+/// pointer names the key, so its parent names the object.
+fn renames<'f>(text: &str, f: &'f Finding) -> Vec<(&'f str, String)> {
+    let Some(fix) = &f.fix else { return Vec::new() };
+    let parent = &f.pointer[..f.pointer.rfind('/').unwrap_or(0)];
+    fix.edits
+        .iter()
+        .filter(|e| {
+            text.get(e.span.end..)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .filter_map(|e| {
+            let name = serde_json::from_str::<String>(&e.replacement).ok()?;
+            let written = text.get(e.span.clone())?;
+            let was = serde_json::from_str::<String>(written).unwrap_or_else(|_| written.into());
+            (name != was).then_some((parent, name))
+        })
+        .collect()
 }
 
 /// The text with every edit of `applied` made.

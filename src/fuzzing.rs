@@ -641,8 +641,17 @@ mod soundness {
             "JSON007" => {
                 // between a value and the next, not inside text glued together (`"20元"新春`):
                 // what a comma put right after a value precedes opens a string or a container
-                let before = text[..e.old.start].chars().next_back();
-                let after = text[e.old.start..].chars().next();
+                // inside a string holding JSON (a cardExt), `\"` is the embedded quote
+                let before = if text[..e.old.start].ends_with("\\\"") {
+                    Some('"')
+                } else {
+                    text[..e.old.start].chars().next_back()
+                };
+                let after = if text[e.old.start..].starts_with("\\\"") {
+                    Some('"')
+                } else {
+                    text[e.old.start..].chars().next()
+                };
                 let text_char = |c: &char| !c.is_whitespace() && !c.is_control();
                 let glued = before.is_some_and(|c| text_char(&c) && !"{}[]".contains(c))
                     && after.is_some_and(|c| text_char(&c) && !"{}[]\"'“”‘’".contains(c));

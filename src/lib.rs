@@ -411,7 +411,13 @@ fn document(
             hits.extend(out.hits.into_iter().filter(|h| real(h)));
             for embed in &out.embedded {
                 if let Some(t) = locate::find(&root, &embed.pointer) {
-                    hits.extend(embedded(text, t.node.span.clone(), embed, env));
+                    let mut inner = embedded(text, t.node.span.clone(), embed, env);
+                    if !syntax_clean {
+                        // where the string holding the document ends was recovery's guess: an
+                        // edit inside it could move that guess, so none is offered
+                        inner.iter_mut().for_each(|h| h.edits.clear());
+                    }
+                    hits.extend(inner);
                 }
             }
             Some(e)

@@ -41,10 +41,13 @@ pub fn is_secret_key(key: &str) -> bool {
         .map(|c| c.to_ascii_lowercase())
         .collect();
     !norm.is_empty()
-        && (SECRET_KEYS
-            .iter()
-            .any(|k| k.replace('_', "").eq_ignore_ascii_case(&norm))
-            || STEMS.iter().any(|s| norm.ends_with(s)))
+        && (SECRET_KEYS.iter().any(|k| {
+            // the name without its underscores, compared without building it
+            k.bytes()
+                .filter(|b| *b != b'_')
+                .map(|b| b.to_ascii_lowercase())
+                .eq(norm.bytes())
+        }) || STEMS.iter().any(|s| norm.ends_with(s)))
 }
 
 /// Whether a JSON Pointer names a credential's value (or an item of one: `/access_token/0`).

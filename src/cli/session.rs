@@ -290,7 +290,13 @@ fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<(String, std::io::Error)>) {
             }
         }
     }
-    files.sort();
+    // the order of `Path` (component by component), with each path split once rather than
+    // at every comparison: sorting 10 000 paths cost more than reading their files
+    files.sort_by_cached_key(|p| {
+        p.components()
+            .map(|c| c.as_os_str().to_owned())
+            .collect::<Vec<_>>()
+    });
     (files, unreadable)
 }
 

@@ -97,7 +97,7 @@ impl Out {
 
 impl<'a> Ctx<'a> {
     pub fn get(&self, pointer: &str) -> Option<&'a Value> {
-        self.value.pointer(pointer)
+        crate::model::pointer::lookup(self.value, pointer)
     }
 
     /// The span of the value at `pointer` (or of its nearest existing parent).

@@ -374,8 +374,19 @@ impl Parser<'_> {
         let at = self.last_end;
         let next = self.peek().span.start.max(at);
         let blank = self.lexer.slice(at..next).trim().is_empty();
+        // text glued to text (`outer_str\":`) is one broken run, not two values: a comma in it
+        // would split what was written
+        let before = self.lexer.slice(0..at).chars().next_back();
+        let after = self
+            .lexer
+            .slice(at..self.lexer.end().max(at))
+            .chars()
+            .next();
+        let text_char = |c: &char| !c.is_whitespace() && !c.is_control();
+        let glued = before.is_some_and(|c| text_char(&c) && !"{}[]".contains(c))
+            && after.is_some_and(|c| text_char(&c) && !"{}[]\"'“”‘’".contains(c));
         let hit = Hit::new(code::JSON007, at..at);
-        self.report(if at == value_end && blank {
+        self.report(if at == value_end && blank && !glued {
             hit.fix(at..at, ",")
         } else {
             hit
@@ -419,6 +430,9 @@ impl Parser<'_> {
         let mut need_comma = false;
         // where the last member (or stray value) ends: a missing comma goes there
         let mut value_end = usize::MAX;
+        // whether the comma last read follows a whole member: removing a comma after `"a": ,`
+        // would make the next line (a comment, say) that member's value
+        let mut after_member = false;
         loop {
             match shape(&self.peek().tok) {
                 Shape::RBracket => {
@@ -432,7 +446,8 @@ impl Parser<'_> {
                     let t = self.bump();
                     self.closers.pop();
                     if let Some(c) = comma.take() {
-                        self.report(Hit::new(code::JSON001, c.clone()).fix(c, ""));
+                        let hit = Hit::new(code::JSON001, c.clone());
+                        self.report(if after_member { hit.fix(c, "") } else { hit });
                     }
                     return Ok(Node {
                         kind: Kind::Object(members),
@@ -441,6 +456,9 @@ impl Parser<'_> {
                 }
                 Shape::Eof => return Ok(self.unclosed(open, "{", "}", Kind::Object(members))),
                 Shape::Comma => {
+                    // right after a member's value, not after a stray `:` or a second comma
+                    after_member =
+                        comma.is_none() && value_end != usize::MAX && self.last_end == value_end;
                     let t = self.bump();
                     if comma.is_some() || members.is_empty() {
                         self.report(Hit::new(code::JSON012, t.span.clone()).arg("found", ","));

@@ -486,26 +486,22 @@ fn a_diff_applies_and_prints_no_secret() {
         assert!(!patch.contains(ticket) && !patch.contains("***"), "{patch}");
         std::fs::write(dir.path().join(format!("{f}.patch")), &patch).unwrap();
     }
-    let git = std::process::Command::new("git")
-        .current_dir(dir.path())
-        .args(["apply", "-p0", "a.json.patch"])
-        .output()
-        .unwrap();
-    assert!(
-        git.status.success(),
-        "{}",
-        String::from_utf8_lossy(&git.stderr)
-    );
-    let patched = std::process::Command::new("patch")
-        .current_dir(dir.path())
-        .args(["-p0", "-i", "b.json.patch"])
-        .output()
-        .unwrap();
-    assert!(
-        patched.status.success(),
-        "{}",
-        String::from_utf8_lossy(&patched.stderr)
-    );
+    // a.json with git, b.json with GNU patch
+    for (tool, args) in [
+        ("git", ["apply", "-p0", "a.json.patch"]),
+        ("patch", ["-p0", "-i", "b.json.patch"]),
+    ] {
+        let out = std::process::Command::new(tool)
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{tool}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
     run(&["check", "-e", "card/code/get", "--fix", "c.json"]);
     let fixed = std::fs::read_to_string(dir.path().join("c.json")).unwrap();
     assert_ne!(fixed, text);

@@ -7,6 +7,8 @@ use crate::syntax::parser::has_quote;
 use crate::{LintError, Options};
 use std::ops::Range;
 
+pub mod verify;
+
 /// Two edits touch when their ranges overlap, or both insert at the same place.
 fn touches(a: &Range<usize>, b: &Range<usize>) -> bool {
     if a.start == a.end && b.start == b.end {
@@ -180,7 +182,8 @@ pub struct Fixed {
 }
 
 /// Lints and fixes until nothing more can be fixed (a fix can make room for another, e.g. a
-/// string that is requoted and then unescaped); at most 8 passes.
+/// string that is requoted and then unescaped); at most [`PASSES`] passes, each verified
+/// (see [`verify`]).
 pub fn fix_bytes(
     options: &Options,
     path: &str,
@@ -189,6 +192,38 @@ pub fn fix_bytes(
     keep: &dyn Fn(&mut Vec<Finding>),
 ) -> Result<Fixed, LintError> {
     fix_bytes_traced(options, path, bytes, allow_unsafe, keep, &mut |_, _| {})
+}
+
+/// Passes of `--fix` at most: a fix may wait for a pass in which it is sure.
+const PASSES: usize = 16;
+
+/// The fixes of `planned` that [`verify::pass`] accepts together: all of them when it accepts
+/// the whole pass; otherwise, while some are left, the shortest prefix it rejects names one
+/// fix that is dropped (a fix is judged in the company of those before it). Some checks of
+/// the whole text per dropped fix, a few at most, and none when the pass is sound.
+fn verified(text: &str, body: Range<usize>, mut planned: Vec<Applied>) -> Vec<Applied> {
+    let sound = |fixes: &[Applied]| verify::pass(text, body.clone(), fixes).is_empty();
+    for _ in 0..4 {
+        if planned.is_empty() || sound(&planned) {
+            return planned;
+        }
+        // the shortest rejected prefix: [..lo] accepted, [..hi] rejected
+        let (mut lo, mut hi) = (0, planned.len());
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2;
+            if sound(&planned[..mid]) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        planned.remove(hi - 1);
+    }
+    // still rejected after a few drops: the first half, then its first half, until accepted
+    while !planned.is_empty() && !sound(&planned) {
+        planned.truncate(planned.len() / 2);
+    }
+    planned
 }
 
 /// [`fix_bytes`], telling `pass` each text a pass started from and the fixes it applied.
@@ -219,8 +254,13 @@ pub fn fix_bytes_traced(
         });
     }
     let mut text = report.source.text.clone();
-    for _ in 0..8 {
-        let applied = plan(&text, &report.findings, allow_unsafe);
+    for _ in 0..PASSES {
+        let planned = plan(&text, &report.findings, allow_unsafe);
+        let applied = if crate::rules::html::is_page(path) {
+            planned
+        } else {
+            verified(&text, report.source.body.clone(), planned)
+        };
         let next = apply_plan(&text, &applied);
         if applied.is_empty() || next == text {
             break;
@@ -382,6 +422,20 @@ fn range(at: usize, n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::{diff, touches};
+
+    /// A quote written after text the lexer read by context moves where an earlier string
+    /// ends: the pass is rejected by the verifier, and the fix is not made.
+    #[test]
+    fn a_fix_that_changes_how_untouched_text_reads_is_not_made() {
+        let text = "{\n  \"ca  \"card_id\": \"pFS7Fjgopenalse\n=\n";
+        let options = crate::Options::default();
+        let report = crate::lint_bytes(&options, "t.json", text.as_bytes()).unwrap();
+        let planned = super::plan(text, &report.findings, true);
+        assert!(planned.iter().any(|a| a.code == "JSON014"));
+        assert!(!super::verify::pass(text, 0..text.len(), &planned).is_empty());
+        let fixed = super::fix_bytes(&options, "t.json", text.as_bytes(), true, &|_| {}).unwrap();
+        assert!(fixed.text.ends_with("\n=\n"), "{}", fixed.text);
+    }
 
     const TICKET: &str = "sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3";
 

@@ -37,6 +37,7 @@ pub mod explain;
 pub mod fix;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod lsp;
 pub mod messages;
 pub mod report;
 pub mod serve;

@@ -81,6 +81,13 @@ enum Command {
     /// Compute card signatures (the api_ticket is read from CARDLINT_API_TICKET or --api-ticket)
     #[command(subcommand)]
     Sign(sign::Sign),
+    /// Run the language server (LSP over stdio) for editors: findings as you type, quick
+    /// fixes, hover and completion
+    Lsp {
+        /// Accepted for clients that pass it; stdio is the only transport
+        #[arg(long, hide = true)]
+        stdio: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -96,6 +103,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(args, cli.lang),
         Command::Init => init(lang),
         Command::Serve(args) => serve::run(args, lang),
+        Command::Lsp { .. } => cardlint::lsp::run(),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             let mut out = Vec::new();

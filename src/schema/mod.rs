@@ -225,6 +225,99 @@ impl Compiled {
         listed || referred() || branches()
     }
 
+    /// The schema of the value at `pointer` (following `$ref`, `items`, `properties` and the
+    /// `then` branches), for showing a field's type and limits.
+    pub fn at(&self, pointer: &str) -> Option<&Value> {
+        let mut node = self.deref(&self.schema);
+        for seg in segments(pointer) {
+            node = self.child(node, &seg)?;
+        }
+        Some(node)
+    }
+
+    /// The properties an object at `pointer` may have (its own and its `allOf` branches'),
+    /// each with its schema, in the schema's order.
+    pub fn properties_at(&self, pointer: &str) -> Vec<(&str, &Value)> {
+        let mut out: Vec<(&str, &Value)> = Vec::new();
+        if let Some(node) = self.at(pointer) {
+            self.collect_properties(node, &mut out, 0);
+        }
+        out
+    }
+
+    fn collect_properties<'a>(
+        &'a self,
+        node: &'a Value,
+        out: &mut Vec<(&'a str, &'a Value)>,
+        depth: usize,
+    ) {
+        if depth > 8 {
+            return;
+        }
+        if let Some(props) = node.get("properties").and_then(Value::as_object) {
+            for (k, v) in props {
+                if !out.iter().any(|(n, _)| *n == k) {
+                    out.push((k.as_str(), self.deref(v)));
+                }
+            }
+        }
+        for branch in node
+            .get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let branch = self.deref(branch);
+            let then = branch.get("then").map(|t| self.deref(t)).unwrap_or(branch);
+            self.collect_properties(then, out, depth + 1);
+        }
+    }
+
+    /// The values a field's schema lists (`enum`, `const`, and those of its `oneOf`/`anyOf`
+    /// branches), for completing them.
+    pub fn values_of(&self, node: &Value) -> Vec<Value> {
+        let mut out = Vec::new();
+        self.collect_values(node, &mut out, 0);
+        out
+    }
+
+    fn collect_values(&self, node: &Value, out: &mut Vec<Value>, depth: usize) {
+        let node = self.deref(node);
+        if depth > 8 {
+            return;
+        }
+        for v in node
+            .get("enum")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if !out.contains(v) {
+                out.push(v.clone());
+            }
+        }
+        if let Some(c) = node.get("const") {
+            if !out.contains(c) {
+                out.push(c.clone());
+            }
+        }
+        for key in ["oneOf", "anyOf"] {
+            for b in node
+                .get(key)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                self.collect_values(b, out, depth + 1);
+            }
+        }
+    }
+
+    /// Whether the object at `pointer` requires `key` (see [`Compiled::required_at`]).
+    pub fn requires_key(&self, pointer: &str, key: &str) -> bool {
+        self.required_at(&format!("{pointer}/{}", crate::model::pointer::escape(key)))
+    }
+
     fn deref<'a>(&'a self, mut node: &'a Value) -> &'a Value {
         for _ in 0..16 {
             match node.get("$ref").and_then(Value::as_str) {

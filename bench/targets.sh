@@ -54,6 +54,7 @@ json.dump({k: statistics.median(v) for k, v in times.items()} | {"raw": times},
           open(f"{out}/alternating.json", "w"))
 PY
 /usr/bin/time -v -o "$OUT/cardlint-10000.time" "$CARDLINT" check -e card/create -f json "$OUT/10000" >/dev/null || true
+command -v hyperfine >/dev/null || echo "hyperfine is not installed (apt-get install hyperfine): no one-body figure" >&2
 hyperfine -N --warmup 3 --runs 40 --style none --export-json "$OUT/one-body.json" \
   "$CARDLINT check -e card/create -f json $OUT/1/card-00000.json" >/dev/null 2>&1 || true
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)

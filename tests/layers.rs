@@ -28,6 +28,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("explain", 13),
     ("serve", 14),
     ("fuzzing", 15),
+    ("lsp", 15),
 ];
 
 /// What the crate root re-exports or defines, by the module it really belongs to.

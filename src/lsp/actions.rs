@@ -37,7 +37,7 @@ pub fn code_actions(server: &mut Server, p: CodeActionParams) -> Vec<CodeActionO
     let under = |f: &Finding| f.span.start <= to && from <= f.span.end;
     if wanted(CodeActionKind::QUICKFIX.as_str()) {
         for f in checked.findings.iter().filter(|f| under(f)) {
-            if let Some(action) = quick_fix(server, &uri, &index, text, f, lang) {
+            if let Some(action) = quick_fix(server, &uri, &index, &checked, f, lang) {
                 out.push(CodeActionOrCommand::CodeAction(action));
             }
         }
@@ -67,27 +67,20 @@ fn quick_fix(
     server: &Server,
     uri: &Uri,
     index: &LineIndex,
-    text: &str,
+    checked: &super::Checked,
     f: &Finding,
     lang: Lang,
 ) -> Option<CodeAction> {
+    let text = &checked.report.source.text;
     let fix = f.fix.as_ref()?;
     if fix.safety == FixSafety::None {
         return None;
     }
     let planned = crate::fix::plan(text, std::slice::from_ref(f), true);
-    let body = if crate::rules::html::is_page(uri.as_str()) {
-        None
-    } else {
-        Some(
-            crate::source::Source::from_bytes(uri.as_str(), text.as_bytes())
-                .ok()?
-                .body,
-        )
-    };
-    if planned.is_empty()
-        || body.is_some_and(|b| !crate::fix::verify::pass(text, b, &planned).is_empty())
-    {
+    // verified as `--fix` verifies a pass (a page is edited inside its script, not checked)
+    let verified = crate::rules::html::is_page(&checked.path)
+        || crate::fix::verify::pass(text, checked.report.source.body.clone(), &planned).is_empty();
+    if planned.is_empty() || !verified {
         return None;
     }
     let edits: Vec<TextEdit> = planned

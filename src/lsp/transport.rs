@@ -68,6 +68,18 @@ pub fn read(r: &mut impl BufRead) -> io::Result<Option<Incoming>> {
         }
     };
     let id = value.get("id").cloned().unwrap_or(serde_json::Value::Null);
+    // a request or notification names its method; anything else must be a response
+    let shaped = match value.get("method") {
+        Some(m) => m.is_string(),
+        None => value.get("result").is_some() || value.get("error").is_some(),
+    };
+    if !shaped {
+        return Ok(Some(Incoming::Invalid(error(
+            id,
+            -32600,
+            "invalid request: neither a method nor a result",
+        ))));
+    }
     match serde_json::from_value::<Message>(value) {
         Ok(m) => Ok(Some(Incoming::Message(m))),
         Err(e) => Ok(Some(Incoming::Invalid(error(

@@ -11,7 +11,9 @@
 #   threads as cores), alternating runs, medians; peak RSS under GNU time; ajv-cli and
 #   check-jsonschema from bench/out/results.tsv when bench/compare.sh measured them;
 # - whole CLI, one body: hyperfine median;
-# - growth: criterion's 3 KB / 300 KB / 30 MB cases, in MiB/s.
+# - growth: criterion's 3 KB / 300 KB / 30 MB cases, in MiB/s;
+# - the language server: didChange of the 3 KB card/create to its publishDiagnostics
+#   (benches/lsp_latency.rs, debounce 0).
 # The load average before and after is printed with the table: measure on an idle machine.
 # bench/compare.sh runs this at its end. ROUNDS (default 7) sets the alternating rounds.
 set -euo pipefail
@@ -33,6 +35,8 @@ echo "== library (criterion)"
 cargo bench -q --bench lint -- --warm-up-time 1 --measurement-time 3 \
   '^(lint/card_create_3kb_clean|lint/card_create_3kb_5_findings|lint/serde_json_from_str_same_3kb|growth/.*)$' \
   >"$OUT/criterion.log" 2>&1 || { tail -20 "$OUT/criterion.log"; exit 2; }
+cargo bench -q --bench lsp_latency -- --warm-up-time 1 --measurement-time 3 \
+  >>"$OUT/criterion.log" 2>&1 || { tail -20 "$OUT/criterion.log"; exit 2; }
 
 echo "== whole CLI: 10 000 bodies (alternating with the floor, $ROUNDS rounds) and one body"
 python3 - "$CARDLINT" "$FLOOR" "$OUT" "$ROUNDS" <<'PY'
@@ -92,6 +96,9 @@ for tool, want in (("ajv-cli", 5), ("check-jsonschema", 30)):
 row("CLI, 10 000 bodies: peak RSS", f"{rss_kb/1024:.1f} MiB", "≤ 16 MiB", rss_kb / 1024 <= 16)
 if one:
     row("CLI, one body: median", f"{one*1000:.2f} ms", "≤ 3 ms", one * 1000 <= 3)
+lsp = est("lsp/change_to_diagnostics_3kb_card_create")
+if lsp:
+    row("language server, 3 KB card/create: change → diagnostics", f"{lsp/1e6:.2f} ms", "≤ 5 ms", lsp / 1e6 <= 5)
 g = {n: est(f"growth/{n}") for n in ("3000", "300000", "30000000")}
 if all(g.values()):
     def size(n):  # the payload's real length, as criterion recorded its throughput

@@ -81,6 +81,8 @@ pub struct Server {
     due: HashMap<Uri, Instant>,
     /// The client applies `CreateFile` (for "Ignore in cardlint.toml" without a config).
     pub can_create_files: bool,
+    /// The client lets the server ask it to watch files (cardlint.toml).
+    can_watch: bool,
     shutdown: bool,
 }
 
@@ -233,6 +235,13 @@ impl Server {
                 .and_then(|w| w.workspace_edit.as_ref())
                 .and_then(|e| e.resource_operations.as_ref())
                 .is_some_and(|ops| ops.contains(&lsp_types::ResourceOperationKind::Create)),
+            can_watch: params
+                .capabilities
+                .workspace
+                .as_ref()
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|d| d.dynamic_registration)
+                .unwrap_or(false),
             shutdown: false,
         };
         if let Some(opts) = &params.initialization_options {
@@ -361,6 +370,7 @@ impl Server {
     fn notified(&mut self, n: Notification) {
         let params = n.params;
         match n.method.as_str() {
+            notification::Initialized::METHOD => self.watch_configs(),
             notification::DidOpenTextDocument::METHOD => {
                 let Ok(p) = serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(params)
                 else {
@@ -451,6 +461,35 @@ impl Server {
             }
             _ => {}
         }
+    }
+
+    /// Asks the client to report changes of any cardlint.toml (clients that watch files for
+    /// their servers only on request, like Neovim and Helix, would otherwise say nothing).
+    fn watch_configs(&self) {
+        if !self.can_watch {
+            return;
+        }
+        let options = lsp_types::DidChangeWatchedFilesRegistrationOptions {
+            watchers: vec![lsp_types::FileSystemWatcher {
+                glob_pattern: lsp_types::GlobPattern::String(format!(
+                    "**/{}",
+                    crate::config::FILE_NAME
+                )),
+                kind: None,
+            }],
+        };
+        let params = lsp_types::RegistrationParams {
+            registrations: vec![lsp_types::Registration {
+                id: "cardlint-config".into(),
+                method: notification::DidChangeWatchedFiles::METHOD.into(),
+                register_options: serde_json::to_value(options).ok(),
+            }],
+        };
+        self.send(Message::Request(Request::new(
+            RequestId::from("cardlint-watch".to_string()),
+            request::RegisterCapability::METHOD.into(),
+            params,
+        )));
     }
 
     /// A cardlint.toml changed: configs are read again and every open document re-checked.

@@ -39,6 +39,7 @@ def cli_findings(path: pathlib.Path):
 
 
 def units(text: str, encoding: str) -> int:
+    """The length of `text` in the code units of `encoding` (utf-32: code points)."""
     if encoding == "utf-8":
         return len(text.encode("utf-8"))
     if encoding == "utf-16":
@@ -87,6 +88,12 @@ def start(encodings=None, locale="en", options=None):
 
     @pytest_lsp.fixture(config=ClientServerConfig(server_command=[BIN, "lsp"]))
     async def client(lsp_client: LanguageClient):
+        lsp_client.registrations = []
+
+        @lsp_client.feature(t.CLIENT_REGISTER_CAPABILITY)
+        def register(params: t.RegistrationParams):
+            lsp_client.registrations.extend(params.registrations)
+
         result = await lsp_client.initialize_session(
             t.InitializeParams(
                 capabilities=capabilities(encodings),
@@ -104,6 +111,7 @@ def start(encodings=None, locale="en", options=None):
 
 client16 = start()
 client8 = start(encodings=[t.PositionEncodingKind.Utf8, t.PositionEncodingKind.Utf16])
+client32 = start(encodings=[t.PositionEncodingKind.Utf32])
 client_zh = start(locale="zh-CN")
 
 
@@ -165,6 +173,25 @@ async def test_utf16_positions_by_default(client16: LanguageClient, tmp_path):
 @pytest.mark.asyncio
 async def test_utf8_positions_when_offered(client8: LanguageClient, tmp_path):
     await check_positions(client8, tmp_path, "utf-8")
+
+
+@pytest.mark.asyncio
+async def test_utf32_positions_when_only_they_are_offered(client32: LanguageClient, tmp_path):
+    await check_positions(client32, tmp_path, "utf-32")
+
+
+@pytest.mark.asyncio
+async def test_duplicate_keys_point_at_each_other(client16: LanguageClient, tmp_path):
+    text = VALID.replace('"use_limit": 1,', '"use_limit": 1, "use_limit": 2,')
+    uri = await open_doc(client16, tmp_path / "card.json", text)
+    dups = [d for d in client16.diagnostics[uri] if d.related_information]
+    assert dups, client16.diagnostics[uri]
+    related = dups[0].related_information[0]
+    assert related.location.uri == uri
+    row = text.split("\n")[related.location.range.start.line]
+    first = row.index('"use_limit"')
+    assert related.location.range.start.character == first
+    assert dups[0].range.start.character == row.index('"use_limit"', first + 1)
 
 
 @pytest.mark.asyncio
@@ -272,6 +299,9 @@ async def test_completion_offers_fields_values_and_snippets(client16: LanguageCl
 async def test_config_change_rechecks_open_documents(client16: LanguageClient, tmp_path):
     uri = await open_doc(client16, tmp_path / "card.json", BROKEN)
     assert "SCHEMA004" in codes(client16, uri)
+    # the server asked to hear of cardlint.toml changes (the client can register watchers)
+    watched = [r for r in client16.registrations if r.method == t.WORKSPACE_DID_CHANGE_WATCHED_FILES]
+    assert watched and watched[0].register_options["watchers"][0]["globPattern"] == "**/cardlint.toml"
     config = tmp_path / "cardlint.toml"
     config.write_text('ignore = ["SCHEMA004"]\n', "utf-8")
     client16.workspace_did_change_watched_files(

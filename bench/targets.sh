@@ -59,7 +59,7 @@ json.dump({k: statistics.median(v) for k, v in times.items()} | {"raw": times},
 PY
 /usr/bin/time -v -o "$OUT/cardlint-10000.time" "$CARDLINT" check -e card/create -f json "$OUT/10000" >/dev/null || true
 command -v hyperfine >/dev/null || echo "hyperfine is not installed (apt-get install hyperfine): no one-body figure" >&2
-hyperfine -N --warmup 3 --runs 40 --style none --export-json "$OUT/one-body.json" \
+hyperfine -N -i --warmup 3 --runs 40 --style none --export-json "$OUT/one-body.json" \
   "$CARDLINT check -e card/create -f json $OUT/1/card-00000.json" >/dev/null 2>&1 || true
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -74,7 +74,8 @@ clean, five, serde = (est(f"lint/{n}") for n in
 alt = json.load(open(f"{out}/alternating.json"))
 rss_kb = next((int(l.split(": ")[1]) for l in open(f"{out}/cardlint-10000.time")
                if "Maximum resident set size" in l), 0)
-one = json.load(open(f"{out}/one-body.json"))["results"][0]["median"] if os.path.exists(f"{out}/one-body.json") else None
+ob = f"{out}/one-body.json"
+one = json.load(open(ob))["results"][0]["median"] if os.path.exists(ob) and os.path.getsize(ob) else None
 peers = {}
 if os.path.exists(f"{out}/results.tsv"):
     for l in list(open(f"{out}/results.tsv"))[1:]:

@@ -63,7 +63,8 @@ fn latency(c: &mut Criterion) {
     );
     published(&out_rx);
     let mut version = 1;
-    c.bench_function("lsp/change_to_diagnostics_3kb_card_create", |b| {
+    let mut group = c.benchmark_group("lsp");
+    group.bench_function("change_to_diagnostics_3kb_card_create", |b| {
         b.iter_custom(|iters| {
             let mut total = Duration::ZERO;
             for _ in 0..iters {
@@ -82,6 +83,7 @@ fn latency(c: &mut Criterion) {
             total
         })
     });
+    group.finish();
     notify("exit", json!(null));
     server.join().unwrap();
 }

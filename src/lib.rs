@@ -39,6 +39,7 @@ pub mod fix;
 pub mod fuzzing;
 pub mod lsp;
 pub mod messages;
+pub mod proxy;
 pub mod report;
 pub mod serve;
 

@@ -6,7 +6,7 @@ use cardlint::report::Outcome;
 use cardlint::Lang;
 use clap::{Parser, Subcommand};
 use cli::output::{print, render, Color, Format};
-use cli::{check, explain, serve, sign};
+use cli::{check, explain, proxy, serve, sign};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -81,6 +81,9 @@ enum Command {
     /// Compute card signatures (the api_ticket is read from CARDLINT_API_TICKET or --api-ticket)
     #[command(subcommand)]
     Sign(sign::Sign),
+    /// Lint every request on its way to api.weixin.qq.com: point any SDK's base URL at this
+    /// proxy; requests with errors are answered as WeChat would, upstream errcodes explained
+    Proxy(proxy::ProxyArgs),
     /// Run the language server (LSP over stdio) for editors: findings as you type, quick
     /// fixes, hover and completion
     Lsp {
@@ -104,6 +107,7 @@ fn main() -> ExitCode {
         Command::Init => init(lang),
         Command::Serve(args) => serve::run(args, lang),
         Command::Lsp { .. } => cardlint::lsp::run(),
+        Command::Proxy(args) => proxy::run(args, lang),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             let mut out = Vec::new();

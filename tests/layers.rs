@@ -29,6 +29,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("serve", 14),
     ("fuzzing", 15),
     ("lsp", 15),
+    ("proxy", 15),
 ];
 
 /// What the crate root re-exports or defines, by the module it really belongs to.

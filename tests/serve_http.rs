@@ -3,110 +3,17 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use common::Server;
+
+/// The sandbox on a free port, with these flags.
+fn serve(args: &[&str]) -> Server {
+    Server::start(&[&["serve", "--addr", "127.0.0.1:0"], args].concat())
+}
+
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::{Command, Stdio};
 use std::time::Duration;
-
-pub struct Server {
-    child: Child,
-    pub addr: String,
-    log: Arc<Mutex<Vec<String>>>,
-}
-
-impl Server {
-    pub fn start(args: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_cardlint"))
-            .args(["--lang", "en", "serve", "--addr", "127.0.0.1:0"])
-            .args(args)
-            .stderr(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let (tx, rx) = std::sync::mpsc::channel();
-        let lines = log.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if line.contains("\"listening\"") {
-                    let v: serde_json::Value = serde_json::from_str(&line).unwrap();
-                    let _ = tx.send(
-                        v["addr"]
-                            .as_str()
-                            .unwrap()
-                            .trim_start_matches("http://")
-                            .to_string(),
-                    );
-                }
-                lines.lock().unwrap().push(line);
-            }
-        });
-        let addr = rx
-            .recv_timeout(Duration::from_secs(20))
-            .expect("the server announces its address");
-        Server { child, addr, log }
-    }
-
-    /// Sends raw bytes, returns (status, body) of the answer.
-    pub fn raw(&self, request: &[u8]) -> (u16, String) {
-        let mut s = TcpStream::connect(&self.addr).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-        s.write_all(request).unwrap();
-        let mut out = Vec::new();
-        let _ = s.read_to_end(&mut out);
-        let text = String::from_utf8_lossy(&out).to_string();
-        let status = text
-            .split_whitespace()
-            .nth(1)
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(0);
-        let body = text
-            .split_once("\r\n\r\n")
-            .map(|(_, b)| b.to_string())
-            .unwrap_or_default();
-        (status, body)
-    }
-
-    pub fn post(&self, path_and_query: &str, body: &str) -> (u16, serde_json::Value) {
-        let req = format!(
-            "POST {path_and_query} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        );
-        let (status, body) = self.raw(req.as_bytes());
-        (
-            status,
-            serde_json::from_str(&body).unwrap_or(serde_json::Value::Null),
-        )
-    }
-
-    pub fn log(&self) -> String {
-        self.log.lock().unwrap().join("\n")
-    }
-
-    /// SIGTERM, then the exit status.
-    pub fn stop(mut self) -> std::process::ExitStatus {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        for _ in 0..100 {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        self.child.kill().unwrap();
-        panic!("the server did not stop within 5 s of SIGTERM");
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn groupon() -> String {
     std::fs::read_to_string(
@@ -120,13 +27,13 @@ fn a_card_survives_a_restart_with_state() {
     let dir = common::tempdir("serve-restart");
     let file = dir.join("sandbox.redb");
     let file = file.to_str().unwrap();
-    let server = Server::start(&["--state", file]);
+    let server = serve(&["--state", file]);
     let (status, created) = server.post("/card/create?access_token=T", &groupon());
     assert_eq!(status, 200);
     let id = created["card_id"].as_str().expect("a card_id").to_string();
     assert!(server.stop().success());
 
-    let server = Server::start(&["--state", file]);
+    let server = serve(&["--state", file]);
     let (_, got) = server.post(
         "/card/get?access_token=T",
         &format!(r#"{{"card_id":"{id}"}}"#),
@@ -139,7 +46,7 @@ fn a_card_survives_a_restart_with_state() {
 
 #[test]
 fn limits_and_malformed_http_get_clean_answers() {
-    let server = Server::start(&["--max-body", "4096", "--timeout", "1"]);
+    let server = serve(&["--max-body", "4096", "--timeout", "1"]);
     // declared too large
     let big = "x".repeat(5000);
     let (status, body) = server.post("/card/create?access_token=T", &big);
@@ -178,7 +85,7 @@ fn limits_and_malformed_http_get_clean_answers() {
 
 #[test]
 fn the_log_masks_tokens_and_secrets() {
-    let server = Server::start(&[]);
+    let server = serve(&[]);
     let token = "SECRET_TOKEN_VALUE_1234567890";
     server.post(
         &format!("/card/get?access_token={token}"),
@@ -215,7 +122,7 @@ fn real_sdks_drive_the_sandbox() {
         eprintln!("skipped: set CARDLINT_SDK_CLIENTS (.ci/run installs the SDK clients there)");
         return;
     };
-    let server = Server::start(&["--quiet"]);
+    let server = serve(&["--quiet"]);
     let base = format!("http://{}", server.addr);
     let fixture = common::root().join("fixtures/endpoints/card.create/valid-groupon.json");
     let sdk = common::root().join("tests/sdk");

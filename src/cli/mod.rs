@@ -4,6 +4,7 @@ pub mod check;
 pub mod explain;
 pub mod fix;
 pub mod output;
+pub mod proxy;
 pub mod serve;
 pub mod session;
 pub mod sign;

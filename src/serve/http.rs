@@ -50,8 +50,26 @@ pub async fn serve(
     shutdown: impl Future<Output = ()>,
 ) {
     let limits = Arc::new(limits);
+    let (timeout, max) = (limits.header_timeout, limits.max_connections);
+    let handler = move |req| respond(sandbox.clone(), limits.clone(), req);
+    accept(listener, timeout, max, handler, shutdown).await
+}
+
+/// The accept loop the sandbox and the proxy share: HTTP/1.1 keep-alive connections, at most
+/// `max_connections` at once, `header_timeout` for a request's head (and keep-alive idle),
+/// graceful shutdown (open requests finish, up to 5 s).
+pub async fn accept<F, Fut>(
+    listener: TcpListener,
+    header_timeout: Duration,
+    max_connections: usize,
+    handler: F,
+    shutdown: impl Future<Output = ()>,
+) where
+    F: Fn(hyper::Request<Incoming>) -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = Result<hyper::Response<Full<Bytes>>, Infallible>> + Send + 'static,
+{
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-    let slots = Arc::new(Semaphore::new(limits.max_connections));
+    let slots = Arc::new(Semaphore::new(max_connections));
     tokio::pin!(shutdown);
     loop {
         let permit = tokio::select! {
@@ -71,12 +89,11 @@ pub async fn serve(
             _ = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
-        let sandbox = sandbox.clone();
-        let lim = limits.clone();
-        let service = service_fn(move |req| respond(sandbox.clone(), lim.clone(), req));
+        let handler = handler.clone();
+        let service = service_fn(handler);
         let conn = http1::Builder::new()
             .timer(TokioTimer::new())
-            .header_read_timeout(limits.header_timeout)
+            .header_read_timeout(header_timeout)
             .max_buf_size(64 * 1024)
             .serve_connection(TokioIo::new(stream), service);
         let conn = graceful.watch(conn);
@@ -110,7 +127,7 @@ pub fn run(
     })
 }
 
-async fn stop_signal() {
+pub async fn stop_signal() {
     #[cfg(unix)]
     {
         let mut term =

@@ -18,7 +18,7 @@
 //! ```
 
 pub mod http;
-mod reply;
+pub mod reply;
 mod state;
 mod store;
 

@@ -426,3 +426,87 @@ fn real_sdks_through_the_proxy() {
         );
     }
 }
+
+/// A POST over a fresh connection; the answer's JSON body.
+fn http_post(addr: &str, path: &str, body: &str) -> Value {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    write!(
+        s,
+        "POST {path} HTTP/1.1\r\nHost: p\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    serde_json::from_str(out.split_once("\r\n\r\n").unwrap().1).unwrap()
+}
+
+/// The proxy and the sandbox in this process, each on its own loopback socket: what the
+/// library offers to embed them, counted by the proxy's metrics.
+#[test]
+fn in_process_the_proxy_blocks_and_forwards_to_the_sandbox() {
+    use cardlint::proxy::{Annotate, Block, Config, Proxy};
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (proxy, addr) = rt.block_on(async {
+        let up = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let up_addr = up.local_addr().unwrap();
+        let sandbox = cardlint::serve::Sandbox::new(cardlint::serve::Config {
+            strict_token: false,
+            token_ttl: 7200,
+            lang: cardlint::Lang::En,
+            max_cards: 1000,
+            now: None,
+        });
+        let limits = cardlint::serve::http::Limits {
+            log: false,
+            ..Default::default()
+        };
+        tokio::spawn(cardlint::serve::http::serve(
+            up,
+            Arc::new(sandbox),
+            limits,
+            std::future::pending(),
+        ));
+        let proxy = Arc::new(
+            Proxy::new(Config {
+                upstream: format!("http://{up_addr}").parse().unwrap(),
+                block: Block::Error,
+                annotate: Annotate::Errors,
+                capture: None,
+                lang: cardlint::Lang::En,
+                timeout: Duration::from_secs(10),
+                max_body: 1 << 20,
+                upstream_ca: None,
+                log: false,
+            })
+            .unwrap(),
+        );
+        let px = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = px.local_addr().unwrap().to_string();
+        tokio::spawn(cardlint::proxy::server::serve(
+            px,
+            proxy.clone(),
+            64,
+            std::future::pending(),
+        ));
+        (proxy, addr)
+    });
+    let path = "/card/create?access_token=ACCESS_TOKEN_0123456789";
+    let blocked = http_post(&addr, path, &broken());
+    assert_eq!(blocked["errcode"], 40053, "{blocked}");
+    assert!(blocked["errmsg"]
+        .as_str()
+        .unwrap()
+        .contains("rid: cardlint-proxy"));
+    let created = http_post(&addr, path, &groupon());
+    assert_eq!(created["errcode"], 0, "{created}");
+    assert!(created["errmsg"].as_str().unwrap() == "ok" && created["card_id"].is_string());
+    use std::sync::atomic::Ordering;
+    assert_eq!(proxy.metrics.requests.load(Ordering::Relaxed), 2);
+    assert_eq!(proxy.metrics.blocked.load(Ordering::Relaxed), 1);
+    rt.shutdown_background();
+}

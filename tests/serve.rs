@@ -573,3 +573,108 @@ fn modifystock_does_not_overflow() {
     let r = post(&s, "/card/modifystock", &big);
     assert_eq!(errcode(&r), 40053, "{r}");
 }
+
+/// The JSON API the web page builds on: check, explain, sign.
+#[test]
+fn the_json_api_checks_explains_and_signs() {
+    let s = sandbox();
+    // check: the `check --format json` document, in the language asked
+    let mut broken = groupon();
+    broken["card"]["groupon"]["base_info"]["sku"]["quantity"] = json!("100");
+    let doc = call(
+        &s,
+        "POST",
+        "/cardlint/check",
+        "endpoint=card%2Fcreate&lang=en",
+        &broken.to_string(),
+    );
+    let f = &doc["files"][0]["findings"][0];
+    assert_eq!(f["code"], "TYPE001", "{doc}");
+    assert!(f["line"].as_u64().unwrap() >= 1 && f["message"].as_str().unwrap().is_ascii());
+    let zh = call(
+        &s,
+        "POST",
+        "/cardlint/check",
+        "lang=zh",
+        &broken.to_string(),
+    );
+    assert_eq!(zh["files"][0]["endpoint"], "card/create", "inferred: {zh}");
+    assert!(!zh["files"][0]["findings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .is_ascii());
+    let unknown = call(&s, "POST", "/cardlint/check", "endpoint=card%2Fcreat", "{}");
+    assert_eq!(errcode(&unknown), -1);
+    assert!(
+        unknown["errmsg"].as_str().unwrap().contains("card/create"),
+        "{unknown}"
+    );
+    // explain: an errcode, a response, a symptom
+    let e = call(&s, "GET", "/cardlint/explain", "q=40053&lang=en", "");
+    assert_eq!(e["errcode"], 40053);
+    assert!(!e["causes"].as_array().unwrap().is_empty());
+    let q = "q=%7B%22errcode%22%3A40056%2C%22errmsg%22%3A%22invalid+serial+code%22%7D";
+    assert_eq!(
+        call(&s, "GET", "/cardlint/explain", q, "")["errcode"],
+        40056
+    );
+    let symptom = call(
+        &s,
+        "GET",
+        "/cardlint/explain",
+        "q=%E7%AD%BE%E5%90%8D%E9%94%99%E8%AF%AF",
+        "",
+    );
+    assert!(symptom["symptom"].is_string(), "{symptom}");
+    assert_eq!(
+        errcode(&call(
+            &s,
+            "GET",
+            "/cardlint/explain",
+            "q=nothing+like+it",
+            ""
+        )),
+        -1
+    );
+    // sign: what `cardlint sign card-ext` computes, the ticket never echoed
+    let ticket = "sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3";
+    let body = json!({"api_ticket": ticket, "card_id": "pFS7Fjg8kV1IdDz01r4SQwMkuCKc",
+        "timestamp": "1795000000", "nonce_str": "n0nce"});
+    let r = s.handle(&Request {
+        method: "POST",
+        path: "/cardlint/sign/card-ext",
+        query: "",
+        body: body.to_string().as_bytes(),
+    });
+    assert!(!r.body.contains(ticket), "{}", r.body);
+    let signed: Value = serde_json::from_str(&r.body).unwrap();
+    let input = CardExtInput {
+        api_ticket: ticket.into(),
+        card_id: "pFS7Fjg8kV1IdDz01r4SQwMkuCKc".into(),
+        timestamp: "1795000000".into(),
+        nonce_str: "n0nce".into(),
+        ..CardExtInput::default()
+    };
+    assert_eq!(signed["card_ext"], card_ext_json(&input));
+    assert_eq!(signed["sorted"].as_array().unwrap().len(), 4);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cardlint"))
+        .args([
+            "sign",
+            "card-ext",
+            "--card-id",
+            "pFS7Fjg8kV1IdDz01r4SQwMkuCKc",
+            "--timestamp",
+            "1795000000",
+            "--nonce-str",
+            "n0nce",
+        ])
+        .env("CARDLINT_API_TICKET", ticket)
+        .output()
+        .unwrap();
+    let cli = String::from_utf8_lossy(&out.stdout);
+    assert!(cli.contains(signed["signature"].as_str().unwrap()), "{cli}");
+    assert_eq!(
+        errcode(&call(&s, "POST", "/cardlint/sign/card-ext", "", "{}")),
+        -1
+    );
+}

@@ -17,6 +17,7 @@
 //! assert!(r.body.contains("TYPE002"));
 //! ```
 
+mod api;
 pub mod http;
 pub mod reply;
 mod state;
@@ -143,6 +144,18 @@ impl Sandbox {
             "card/getcolors" => (200, self.colors(req.query, &rid), 0),
             "cardlint/verify-card-ext" => self.verify_card_ext(req, &rid),
             "cardlint/scan" => (200, self.scan(req.body, &rid), 0),
+            "cardlint/check" => {
+                let (status, m) = api::check(req.query, req.body, self.config.lang);
+                (status, m, 0)
+            }
+            "cardlint/explain" => {
+                let (status, m) = api::explain(req.query, self.config.lang);
+                (status, m, 0)
+            }
+            "cardlint/sign/card-ext" => {
+                let (status, m) = api::sign_card_ext(req.body);
+                (status, m, 0)
+            }
             p => {
                 match endpoint::ENDPOINTS
                     .iter()

@@ -300,3 +300,18 @@ impl Drop for Server {
         let _ = self.child.wait();
     }
 }
+
+/// The folder `.ci/run` installs the pinned SDK and LSP clients into (CARDLINT_SDK_CLIENTS);
+/// `None` outside CI, where the tests that need them say they skip. Under CI a missing
+/// folder is a broken CI, not a skip.
+pub fn sdk_clients() -> Option<PathBuf> {
+    let dir = std::env::var_os("CARDLINT_SDK_CLIENTS").map(PathBuf::from);
+    if dir.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI is set but CARDLINT_SDK_CLIENTS is not: .ci/run installs the clients"
+        );
+        eprintln!("skipped: set CARDLINT_SDK_CLIENTS (.ci/run installs the clients there)");
+    }
+    dir
+}

@@ -387,12 +387,7 @@ fn a_tls_upstream_is_trusted_through_upstream_ca() {
 /// one gets the sandbox's card_id, the sandbox's 40056 comes back with `cardlint.explain`.
 #[test]
 fn real_sdks_through_the_proxy() {
-    let Some(dir) = std::env::var_os("CARDLINT_SDK_CLIENTS").map(std::path::PathBuf::from) else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI is set but CARDLINT_SDK_CLIENTS is not: .ci/run installs the SDK clients"
-        );
-        eprintln!("skipped: set CARDLINT_SDK_CLIENTS (.ci/run installs the SDK clients there)");
+    let Some(dir) = common::sdk_clients() else {
         return;
     };
     let sandbox = sandbox();

@@ -451,22 +451,8 @@ impl Proxy {
         let upstream = base.authority().map(|a| a.to_string()).unwrap_or_default();
         let response =
             match tokio::time::timeout(self.config.timeout, self.client.request(request)).await {
-                Err(_) => {
-                    let secs = self.config.timeout.as_secs_f64().to_string();
-                    return Err(self.refuse(
-                        504,
-                        "proxy_timeout",
-                        &[("upstream", upstream), ("secs", secs)],
-                    ));
-                }
-                Ok(Err(e)) => {
-                    let reason = crate::redact::mask(&error_chain(&e)).into_owned();
-                    return Err(self.refuse(
-                        502,
-                        "proxy_unreachable",
-                        &[("upstream", upstream), ("reason", reason)],
-                    ));
-                }
+                Err(_) => return Err(self.upstream_timeout(&upstream)),
+                Ok(Err(e)) => return Err(self.unreachable(&upstream, &error_chain(&e))),
                 Ok(Ok(r)) => r,
             };
         let (rparts, rbody) = response.into_parts();
@@ -475,22 +461,8 @@ impl Proxy {
                 .await;
         let bytes = match collected {
             Ok(Ok(c)) => c.to_bytes(),
-            Ok(Err(e)) => {
-                let reason = crate::redact::mask(&e.to_string()).into_owned();
-                return Err(self.refuse(
-                    502,
-                    "proxy_unreachable",
-                    &[("upstream", upstream), ("reason", reason)],
-                ));
-            }
-            Err(_) => {
-                let secs = self.config.timeout.as_secs_f64().to_string();
-                return Err(self.refuse(
-                    504,
-                    "proxy_timeout",
-                    &[("upstream", upstream), ("secs", secs)],
-                ));
-            }
+            Ok(Err(e)) => return Err(self.unreachable(&upstream, &e.to_string())),
+            Err(_) => return Err(self.upstream_timeout(&upstream)),
         };
         let headers = end_to_end(&rparts.headers)
             .filter(|(k, _)| *k != hyper::header::CONTENT_LENGTH)
@@ -572,6 +544,20 @@ impl Proxy {
         serde_json::to_value(e).ok()
     }
 
+    /// 504: the upstream did not answer within `--timeout`.
+    fn upstream_timeout(&self, upstream: &str) -> Answer {
+        let secs = self.config.timeout.as_secs_f64().to_string();
+        let args = [("upstream", upstream.to_string()), ("secs", secs)];
+        self.refuse(504, "proxy_timeout", &args)
+    }
+
+    /// 502: the upstream could not be reached or its answer not read (the reason masked).
+    fn unreachable(&self, upstream: &str, reason: &str) -> Answer {
+        let reason = crate::redact::mask(reason).into_owned();
+        let args = [("upstream", upstream.to_string()), ("reason", reason)];
+        self.refuse(502, "proxy_unreachable", &args)
+    }
+
     /// An answer of the proxy's own (`serve.hint.<key>` in rules/terms.toml), errcode -1.
     fn refuse(&self, status: u16, key: &str, args: &[(&str, String)]) -> Answer {
         let hint = crate::registry::say(self.config.lang, &format!("serve.hint.{key}"), args);
@@ -582,7 +568,7 @@ impl Proxy {
         let findings = x.report.map(|r| r.findings.len()).unwrap_or(0);
         if self.config.log {
             let line = json!({
-                "ts": unix_millis(),
+                "ts": crate::serve::http::unix_millis(),
                 "method": x.method,
                 "path": crate::redact::mask(x.path),
                 "endpoint": x.endpoint,
@@ -599,7 +585,7 @@ impl Proxy {
         if let (Some(file), true) = (&self.capture, failed) {
             // masked as a whole text: a secret anywhere in the body, the answer or the path
             let line = json!({
-                "ts": unix_millis(),
+                "ts": crate::serve::http::unix_millis(),
                 "method": x.method,
                 "path": crate::redact::mask(x.path),
                 "endpoint": x.endpoint,
@@ -640,13 +626,6 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         source = inner.source();
     }
     s
-}
-
-fn unix_millis() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or(0)
 }
 
 pub mod server;

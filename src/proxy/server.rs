@@ -1,7 +1,7 @@
 //! The proxy on a socket, through the accept loop it shares with the sandbox.
 
 use super::{Answer, Proxy};
-use crate::serve::http::{accept, stop_signal};
+use crate::serve::http::{accept, run_on};
 use http_body_util::Full;
 use hyper::body::Bytes;
 use std::convert::Infallible;
@@ -50,13 +50,8 @@ pub fn run(
     max_connections: usize,
     announce: impl FnOnce(std::net::SocketAddr),
 ) -> std::io::Result<()> {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    rt.block_on(async {
-        let listener = TcpListener::bind(addr).await?;
-        announce(listener.local_addr()?);
-        serve(listener, Arc::new(proxy), max_connections, stop_signal()).await;
-        Ok(())
+    let proxy = Arc::new(proxy);
+    run_on(addr, announce, |listener, stop| {
+        serve(listener, proxy, max_connections, stop)
     })
 }

@@ -116,13 +116,26 @@ pub fn run(
     limits: Limits,
     announce: impl FnOnce(std::net::SocketAddr),
 ) -> std::io::Result<()> {
+    let sandbox = Arc::new(sandbox);
+    run_on(addr, announce, |listener, stop| {
+        serve(listener, sandbox, limits, stop)
+    })
+}
+
+/// On a new multi-threaded runtime: binds `addr`, says where it listens, and runs `serve` on
+/// the listener until Ctrl-C or SIGTERM (how the sandbox and the proxy start).
+pub fn run_on<F: Future<Output = ()>>(
+    addr: &str,
+    announce: impl FnOnce(std::net::SocketAddr),
+    serve: impl FnOnce(TcpListener, std::pin::Pin<Box<dyn Future<Output = ()> + Send>>) -> F,
+) -> std::io::Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     rt.block_on(async {
         let listener = TcpListener::bind(addr).await?;
         announce(listener.local_addr()?);
-        serve(listener, Arc::new(sandbox), limits, stop_signal()).await;
+        serve(listener, Box::pin(stop_signal())).await;
         Ok(())
     })
 }
@@ -278,7 +291,7 @@ pub fn log_error(message: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
-fn unix_millis() -> u64 {
+pub(crate) fn unix_millis() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as u64)

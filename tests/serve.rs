@@ -678,3 +678,164 @@ fn the_json_api_checks_explains_and_signs() {
         -1
     );
 }
+
+/// The calls the page's playground makes: one finding's fix and all of them (the bytes
+/// `check --fix` writes), the explanation with the request's causes found, a pasted cardExt
+/// verified.
+#[test]
+fn the_page_api_fixes_explains_a_request_and_verifies_a_card_ext() {
+    let s = sandbox();
+    let text = "{\"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\",\n \"code\": 1434008071}";
+    let doc = call(
+        &s,
+        "POST",
+        "/cardlint/check",
+        "endpoint=card%2Fcode%2Fconsume",
+        text,
+    );
+    let f = &doc["files"][0]["findings"][0];
+    assert_eq!(f["code"], "TYPE002", "{doc}");
+    let q = format!(
+        "endpoint=card%2Fcode%2Fconsume&code=TYPE002&line={}&column={}",
+        f["line"], f["column"]
+    );
+    let one = call(&s, "POST", "/cardlint/fix", &q, text);
+    assert_eq!(
+        one["text"],
+        text.replace("1434008071", "\"1434008071\""),
+        "{one}"
+    );
+    let all = call(
+        &s,
+        "POST",
+        "/cardlint/fix",
+        "endpoint=card%2Fcode%2Fconsume",
+        text,
+    );
+    let dir = common::tempdir("page-fix");
+    let file = dir.join("consume.json");
+    std::fs::write(&file, text).unwrap();
+    let cli = std::process::Command::new(env!("CARGO_BIN_EXE_cardlint"))
+        .args(["check", "--fix", "--endpoint", "card/code/consume"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(cli.status.code().is_some());
+    assert_eq!(all["text"], std::fs::read_to_string(&file).unwrap());
+    // a finding without a fix, or one the text does not have: 422, nothing changed
+    let none = s.handle(&Request {
+        method: "POST",
+        path: "/cardlint/fix",
+        query: "endpoint=card%2Fcode%2Fconsume&code=TYPE001&line=1&column=1",
+        body: text.as_bytes(),
+    });
+    assert_eq!(none.status, 422, "{}", none.body);
+    // explain with the request: the cause its finding shows is found and ranked first
+    let e = call(
+        &s,
+        "POST",
+        "/cardlint/explain",
+        "q=40053&endpoint=card%2Fcode%2Fconsume",
+        text,
+    );
+    assert_eq!(e["causes"][0]["found"], true, "{e}");
+    assert!(
+        e["causes"][0]["rules"].to_string().contains("TYPE002"),
+        "{e}"
+    );
+    // a pasted cardExt: its signature recomputed with the ticket
+    let ticket = "sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3";
+    let input = CardExtInput {
+        api_ticket: ticket.into(),
+        card_id: "pFS7Fjg8kV1IdDz01r4SQwMkuCKc".into(),
+        timestamp: "1795000000".into(),
+        nonce_str: "n0nce".into(),
+        ..CardExtInput::default()
+    };
+    let good = card_ext_json(&input);
+    let check = |card_ext: &str| {
+        let body = json!({"api_ticket": ticket, "card_id": "pFS7Fjg8kV1IdDz01r4SQwMkuCKc",
+            "card_ext": card_ext});
+        call(
+            &s,
+            "POST",
+            "/cardlint/sign/card-ext/check",
+            "",
+            &body.to_string(),
+        )
+    };
+    let codes = |doc: &Value| doc["files"][0]["findings"].to_string();
+    assert!(!codes(&check(&good)).contains("EXT008"), "{}", check(&good));
+    let wrong = good.replace("1795000000", "1795000001");
+    let doc = check(&wrong);
+    assert!(codes(&doc).contains("EXT008"), "{doc}");
+    assert!(!doc.to_string().contains(ticket));
+}
+
+/// What the inspector reads: the requests the sandbox answered (newest first, tokens masked,
+/// its own page calls left out) and the cards with their codes and QR tickets.
+#[test]
+fn the_journal_and_the_state_show_what_the_sandbox_did() {
+    let s = sandbox();
+    let mut broken = groupon();
+    broken["card"]["groupon"]["base_info"]["sku"]["quantity"] = json!("100");
+    let token = "access_token=TOKEN_OF_THE_TEST";
+    call(&s, "POST", "/card/create", token, &broken.to_string());
+    let created = call(&s, "POST", "/card/create", token, &groupon().to_string());
+    let card_id = created["card_id"].as_str().unwrap().to_string();
+    let qr = json!({"action_name": "QR_CARD", "action_info": {"card": {"card_id": card_id}}});
+    let ticket = call(&s, "POST", "/card/qrcode/create", token, &qr.to_string())["ticket"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    call(&s, "POST", "/cardlint/check", "", "{}");
+    let scan = json!({"ticket": ticket, "openid": "o_the_user"});
+    assert_eq!(
+        errcode(&call(&s, "POST", "/cardlint/scan", "", &scan.to_string())),
+        0
+    );
+
+    let all = call(&s, "GET", "/cardlint/requests", "", "");
+    assert!(!all.to_string().contains("TOKEN_OF_THE_TEST"), "{all}");
+    let requests = all["requests"].as_array().unwrap();
+    let paths: Vec<&str> = requests
+        .iter()
+        .map(|r| r["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "/cardlint/scan",
+            "/card/qrcode/create",
+            "/card/create",
+            "/card/create"
+        ],
+        "newest first, the page's own calls left out"
+    );
+    let refused = &requests[3];
+    assert_eq!(refused["errcode"], 40053);
+    assert_eq!(refused["endpoint"], "card/create");
+    assert!(
+        refused["codes"].to_string().contains("TYPE001"),
+        "{refused}"
+    );
+    assert!(refused["answer"]["cardlint"]["files"][0]["findings"].is_array());
+    let last = all["last"].as_u64().unwrap();
+    let none = call(
+        &s,
+        "GET",
+        "/cardlint/requests",
+        &format!("after={last}"),
+        "",
+    );
+    assert_eq!(none["requests"].as_array().unwrap().len(), 0);
+
+    let state = call(&s, "GET", "/cardlint/state", "", "");
+    let card = &state["cards"][0];
+    assert_eq!(card["card_id"], card_id.as_str(), "{state}");
+    assert_eq!(card["card_type"], "GROUPON");
+    assert_eq!(card["codes"][0]["openid"], "o_the_user");
+    assert_eq!(card["codes"][0]["status"], "NORMAL");
+    assert_eq!(state["qrs"][0]["ticket"], ticket.as_str());
+    assert_eq!(state["qrs"][0]["card_id"], card_id.as_str());
+}

@@ -188,3 +188,84 @@ fn a_truncated_state_file_is_an_error_not_a_panic() {
         );
     }
 }
+
+/// The page and its assets come from the binary with a Content-Security-Policy; the page's
+/// API refuses other origins; off loopback, a state change needs the token printed at start.
+#[test]
+fn the_page_is_served_and_guarded() {
+    let server = common::Server::start(&["serve", "--addr", "127.0.0.1:0"]);
+    for (path, kind) in [
+        ("/", "text/html"),
+        ("/inspector", "text/html"),
+        ("/assets/app.js", "text/javascript"),
+        ("/assets/app.css", "text/css"),
+    ] {
+        let req = format!(
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            server.addr
+        );
+        let (status, head) = raw_head(&server, &req);
+        assert_eq!(status, 200, "{path}");
+        assert!(head.contains(&format!("content-type: {kind}")), "{head}");
+        assert!(
+            head.contains("content-security-policy: default-src 'none'; script-src 'self'"),
+            "{head}"
+        );
+    }
+    let cross = format!(
+        "POST /cardlint/check HTTP/1.1\r\nHost: {}\r\nOrigin: http://evil.example\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}",
+        server.addr
+    );
+    let (status, body) = server.raw(cross.as_bytes());
+    assert_eq!(status, 403, "{body}");
+    assert!(body.contains("cross-origin"), "{body}");
+    // the card API itself answers any client, as the live one does
+    let (status, _) = server.post("/card/code/consume?access_token=T", r#"{"code":"1"}"#);
+    assert_eq!(status, 200);
+
+    let open = common::Server::start(&["serve", "--addr", "0.0.0.0:0"]);
+    let log = open.log();
+    let token_line = log
+        .lines()
+        .find(|l| l.contains(r#""event":"token""#))
+        .expect(&log);
+    let v: serde_json::Value = serde_json::from_str(token_line).unwrap();
+    let token = v["url"]
+        .as_str()
+        .unwrap()
+        .split("#token=")
+        .nth(1)
+        .unwrap()
+        .to_string();
+    assert_eq!(token.len(), 32);
+    let scan = |extra: &str| {
+        let body = r#"{"ticket":"no"}"#;
+        let req = format!(
+            "POST /cardlint/scan HTTP/1.1\r\nHost: {}\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            open.addr,
+            body.len()
+        );
+        open.raw(req.as_bytes())
+    };
+    assert_eq!(scan("").0, 403);
+    assert_eq!(scan("X-Cardlint-Token: wrong\r\n").0, 403);
+    let (status, body) = scan(&format!("X-Cardlint-Token: {token}\r\n"));
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("40097"), "the scan ran: {body}");
+}
+
+/// Status and lower-cased head of a raw request's answer.
+fn raw_head(server: &common::Server, req: &str) -> (u16, String) {
+    let mut s = std::net::TcpStream::connect(&server.addr).unwrap();
+    s.write_all(req.as_bytes()).unwrap();
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    let text = String::from_utf8_lossy(&out).to_lowercase();
+    let head = text.split("\r\n\r\n").next().unwrap_or("").to_string();
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, head)
+}

@@ -1,6 +1,7 @@
 //! `cardlint serve`: the card-API sandbox on a local port.
 
 use cardlint::registry::say;
+use cardlint::serve::web::Access;
 use cardlint::serve::{http, Config, Sandbox};
 use cardlint::Lang;
 use std::path::PathBuf;
@@ -65,12 +66,20 @@ pub fn run(args: ServeArgs, lang: Lang) -> ExitCode {
         },
         None => Sandbox::new(config),
     };
+    // a name that resolves to a loopback address only is loopback; anything else gets a token
+    let access = std::net::ToSocketAddrs::to_socket_addrs(args.addr.as_str())
+        .ok()
+        .and_then(|mut addrs| addrs.find(|a| !a.ip().is_loopback()))
+        .map(|a| Access::for_addr(&a))
+        .unwrap_or_default();
+    let token = access.token.clone();
     let limits = http::Limits {
         max_body: args.max_body,
         header_timeout: Duration::from_secs(args.timeout),
         body_timeout: Duration::from_secs(args.timeout),
         max_connections: args.max_connections.max(1),
         log: !args.quiet,
+        access,
     };
     let state = match &args.state {
         Some(p) => p.display().to_string(),
@@ -97,6 +106,12 @@ pub fn run(args: ServeArgs, lang: Lang) -> ExitCode {
         );
         let line = serde_json::json!({"event": "listening", "addr": format!("http://{addr}"), "message": message});
         eprintln!("{line}");
+        if let Some(token) = &token {
+            let url = format!("http://{addr}/#token={token}");
+            let message = say(lang, "serve.web.token_line", &[("url", url.clone())]);
+            let line = serde_json::json!({"event": "token", "url": url, "message": message});
+            eprintln!("{line}");
+        }
     };
     match http::run(&args.addr, sandbox, limits, announce) {
         Ok(()) => ExitCode::SUCCESS,

@@ -2,7 +2,11 @@
 //! `POST /cardlint/check?endpoint=E&lang=zh|en` answers the `check --format json` document of
 //! the body; `GET /cardlint/explain?q=...` an errcode, a response or a symptom explained
 //! (`explain --format json`); `POST /cardlint/sign/card-ext` a cardExt and its signature with
-//! the sorted values shown (never the ticket: it is replaced by its length in the steps).
+//! the sorted values shown (never the ticket: it is replaced by its length in the steps);
+//! `POST /cardlint/sign/card-ext/check` a pasted cardExt verified (EXT008's diagnosis);
+//! `POST /cardlint/fix` one finding's fix or all safe ones, verified as `--fix` verifies;
+//! `GET /cardlint/endpoints`, `GET /cardlint/requests` (the journal) and `GET /cardlint/state`
+//! (the cards, their codes and the QR tickets) for the inspector.
 
 use crate::registry::Lang;
 use serde_json::{json, Map, Value};
@@ -38,24 +42,100 @@ fn lang_of(query: &str, default: Lang) -> Lang {
     }
 }
 
-/// `POST /cardlint/check`: the body linted as `endpoint` (inferred when absent).
-pub fn check(query: &str, body: &[u8], lang: Lang) -> (u16, Map<String, Value>) {
-    let lang = lang_of(query, lang);
+/// The options and file name a page's payload is checked with: `endpoint` (inferred when
+/// absent or empty), `lang`, and `kind=http` for a request with its request line.
+fn payload(query: &str, lang: Lang) -> (crate::Options, &'static str) {
     let options = crate::Options {
         endpoint: param(query, "endpoint").filter(|e| !e.is_empty()),
-        lang: Some(lang),
+        lang: Some(lang_of(query, lang)),
         ..crate::Options::default()
     };
-    match crate::lint_bytes(&options, "payload.json", body) {
+    let path = match param(query, "kind").as_deref() {
+        Some("http") => "payload.http",
+        _ => "payload.json",
+    };
+    (options, path)
+}
+
+/// `POST /cardlint/check`: the body linted as `endpoint` (inferred when absent).
+pub fn check(query: &str, body: &[u8], lang: Lang) -> (u16, Map<String, Value>) {
+    let (options, path) = payload(query, lang);
+    let lang = lang_of(query, lang);
+    match crate::lint_bytes(&options, path, body) {
         Ok(report) => (200, object(super::reply::findings_doc(&report))),
         Err(e) => error(400, crate::messages::lint_error(&e, lang)),
     }
 }
 
+/// `POST /cardlint/fix?code=C&line=L&column=K`: the body with that finding's fix made, when
+/// the verifier accepts it alone (as the language server's quick fix); without `code`, every
+/// safe fix (the bytes `check --fix` writes). 422 when there is nothing to fix.
+pub fn fix(query: &str, body: &[u8], lang: Lang) -> (u16, Map<String, Value>) {
+    let (options, path) = payload(query, lang);
+    let lang = lang_of(query, lang);
+    let nothing = || {
+        error(
+            422,
+            crate::registry::say(lang, "serve.api.nothing_to_fix", &[]),
+        )
+    };
+    let Some(code) = param(query, "code") else {
+        return match crate::fix::fix_bytes(&options, path, body, false, &|_| {}) {
+            Ok(f) if f.fixed > 0 => (
+                200,
+                object(json!({"errcode": 0, "text": f.text, "fixed": f.fixed})),
+            ),
+            Ok(_) => nothing(),
+            Err(e) => error(400, crate::messages::lint_error(&e, lang)),
+        };
+    };
+    let number = |name| param(query, name).and_then(|v| v.parse::<usize>().ok());
+    let report = match crate::lint_bytes(&options, path, body) {
+        Ok(r) => r,
+        Err(e) => return error(400, crate::messages::lint_error(&e, lang)),
+    };
+    let wanted = report.findings.iter().find(|f| {
+        f.code == code && Some(f.line) == number("line") && Some(f.column) == number("column")
+    });
+    let Some(finding) = wanted.filter(|f| f.fix.is_some()) else {
+        return nothing();
+    };
+    let text = &report.source.text;
+    let planned = crate::fix::plan(text, std::slice::from_ref(finding), true);
+    let sound = crate::fix::verify::pass(text, report.source.body.clone(), &planned).is_empty();
+    if planned.is_empty() || !sound {
+        return nothing();
+    }
+    let fixed = crate::fix::apply_plan(text, &planned);
+    (
+        200,
+        object(json!({"errcode": 0, "text": fixed, "fixed": 1})),
+    )
+}
+
+/// `GET /cardlint/endpoints`: every endpoint the checks know, for the page's picker.
+pub fn endpoints() -> (u16, Map<String, Value>) {
+    (
+        200,
+        object(json!({"endpoints": crate::endpoint::ENDPOINTS})),
+    )
+}
+
 /// `GET /cardlint/explain?q=`: an errcode (`40053`), a response (`{"errcode":..}`), or a
-/// symptom (`签名错误`).
-pub fn explain(query: &str, lang: Lang) -> (u16, Map<String, Value>) {
+/// symptom (`签名错误`). `POST` with the request as the body (checked as `endpoint`, `kind`)
+/// marks the causes its findings show (`found`) and ranks them first.
+pub fn explain(query: &str, request: Option<&[u8]>, lang: Lang) -> (u16, Map<String, Value>) {
     use crate::explain::{self, Ask};
+    let findings = match request {
+        Some(body) => {
+            let (options, path) = payload(query, lang);
+            match crate::lint_bytes(&options, path, body) {
+                Ok(r) => r.findings,
+                Err(e) => return error(400, crate::messages::lint_error(&e, lang_of(query, lang))),
+            }
+        }
+        None => Vec::new(),
+    };
     let lang = lang_of(query, lang);
     let q = param(query, "q").unwrap_or_default();
     let q = q.trim();
@@ -63,7 +143,7 @@ pub fn explain(query: &str, lang: Lang) -> (u16, Map<String, Value>) {
         platform: None,
         endpoint: None,
         lang,
-        findings: Vec::new(),
+        findings: findings.clone(),
     };
     let response = match q.parse::<i64>() {
         Ok(n) => Some(explain::Response {
@@ -95,13 +175,48 @@ pub fn explain(query: &str, lang: Lang) -> (u16, Map<String, Value>) {
     }
 }
 
-/// `POST /cardlint/sign/card-ext` with `{"api_ticket","card_id","code","openid","timestamp",
-/// "nonce_str"}`: the cardExt string, its signature, and the sorted values that were hashed.
-pub fn sign_card_ext(body: &[u8]) -> (u16, Map<String, Value>) {
+/// `POST /cardlint/sign/card-ext/check` with `{"api_ticket","card_id","card_ext"}`: the pasted
+/// cardExt string checked with the ticket (EXT007/EXT008 recompute its signature and name the
+/// likely mistake), as a `check --format json` document.
+pub fn check_card_ext(query: &str, body: &[u8], lang: Lang) -> (u16, Map<String, Value>) {
+    let lang = lang_of(query, lang);
     let Ok(Value::Object(m)) = serde_json::from_slice::<Value>(body) else {
         return error(
             400,
-            "the body must be a JSON object of the signed fields".into(),
+            crate::registry::say(lang, "serve.api.card_ext_fields", &[]),
+        );
+    };
+    let field = |k: &str| m.get(k).and_then(Value::as_str).map(str::to_string);
+    let (Some(ticket), Some(card_ext)) = (field("api_ticket"), field("card_ext")) else {
+        return error(
+            400,
+            crate::registry::say(lang, "serve.api.card_ext_fields", &[]),
+        );
+    };
+    let options = crate::Options {
+        endpoint: Some("card_ext".into()),
+        lang: Some(lang),
+        signing: crate::rules::Signing {
+            api_ticket: Some(ticket),
+            jsapi_ticket: None,
+            card_id: field("card_id").filter(|c| !c.is_empty()),
+        },
+        ..crate::Options::default()
+    };
+    match crate::lint_bytes(&options, "card_ext.json", card_ext.as_bytes()) {
+        Ok(report) => (200, object(super::reply::findings_doc(&report))),
+        Err(e) => error(400, crate::messages::lint_error(&e, lang)),
+    }
+}
+
+/// `POST /cardlint/sign/card-ext` with `{"api_ticket","card_id","code","openid","timestamp",
+/// "nonce_str"}`: the cardExt string, its signature, and the sorted values that were hashed.
+pub fn sign_card_ext(query: &str, body: &[u8], lang: Lang) -> (u16, Map<String, Value>) {
+    let lang = lang_of(query, lang);
+    let Ok(Value::Object(m)) = serde_json::from_slice::<Value>(body) else {
+        return error(
+            400,
+            crate::registry::say(lang, "serve.api.sign_fields", &[]),
         );
     };
     let field = |k: &str| match m.get(k) {
@@ -119,7 +234,10 @@ pub fn sign_card_ext(body: &[u8]) -> (u16, Map<String, Value>) {
         balance: field("balance"),
     };
     if input.api_ticket.is_empty() || input.card_id.is_empty() || input.timestamp.is_empty() {
-        return error(400, "api_ticket, card_id and timestamp are required".into());
+        return error(
+            400,
+            crate::registry::say(lang, "serve.api.sign_required", &[]),
+        );
     }
     // the values in the order they are hashed; the ticket shown as a placeholder only
     let mut sorted: Vec<&str> = [
@@ -155,3 +273,63 @@ pub fn sign_card_ext(body: &[u8]) -> (u16, Map<String, Value>) {
         })),
     )
 }
+
+/// `GET /cardlint/state`: the cards (newest [`SHOWN`] of them, each with up to [`SHOWN`] codes)
+/// and the QR tickets, as the inspector shows them; bounded however big the state grows.
+pub fn state(s: &super::state::State) -> (u16, Map<String, Value>) {
+    let cards: Vec<Value> = s
+        .order
+        .iter()
+        .rev()
+        .filter_map(|id| s.cards.get(id))
+        .take(SHOWN)
+        .map(|c| {
+            let body: Value = serde_json::from_str(&c.body).unwrap_or(Value::Null);
+            let title = body
+                .as_object()
+                .and_then(|m| m.values().find_map(|inner| inner.pointer("/base_info/title")))
+                .cloned()
+                .unwrap_or(Value::Null);
+            let codes: Vec<Value> = c
+                .codes
+                .iter()
+                .take(SHOWN)
+                .map(|(code, held)| json!({"code": code, "openid": held.openid, "status": held.status}))
+                .collect();
+            json!({
+                "card_id": c.id,
+                "card_type": c.card_type,
+                "title": title,
+                "quantity": c.quantity,
+                "total_quantity": c.total_quantity,
+                "use_custom_code": c.use_custom_code,
+                "deposit": c.deposit,
+                "deleted": c.deleted,
+                "deposited": c.deposited.iter().take(SHOWN).collect::<Vec<_>>(),
+                "codes": codes,
+            })
+        })
+        .collect();
+    let mut qrs: Vec<(&String, &super::state::Qr)> = s.meta.qrs.iter().collect();
+    qrs.sort_by(|a, b| a.0.cmp(b.0));
+    let qrs: Vec<Value> = qrs
+        .into_iter()
+        .take(SHOWN)
+        .map(|(ticket, qr)| {
+            let first = qr.cards.first();
+            json!({
+                "ticket": ticket,
+                "card_id": first.map(|c| c.card_id.clone()),
+                "code": first.and_then(|c| c.code.clone()),
+                "expire_at": qr.expire_at,
+            })
+        })
+        .collect();
+    (
+        200,
+        object(json!({"cards": cards, "qrs": qrs, "total_cards": s.cards.len()})),
+    )
+}
+
+/// Cards, codes per card and QR tickets listed at most by `GET /cardlint/state`.
+const SHOWN: usize = 200;

@@ -28,6 +28,8 @@ pub struct Limits {
     pub max_connections: usize,
     /// Write one JSON line per request to stderr.
     pub log: bool,
+    /// Who may use the web page and the `/cardlint` API.
+    pub access: super::web::Access,
 }
 
 impl Default for Limits {
@@ -38,6 +40,7 @@ impl Default for Limits {
             body_timeout: Duration::from_secs(10),
             max_connections: 1024,
             log: true,
+            access: super::web::Access::default(),
         }
     }
 }
@@ -171,6 +174,9 @@ async fn respond(
     let method = req.method().as_str().to_string();
     let path = req.uri().path().to_string();
     let query = req.uri().query().unwrap_or("").to_string();
+    if let Some(early) = page_or_refusal(&sandbox, &limits, &req) {
+        return Ok(early);
+    }
     let declared = req
         .headers()
         .get(hyper::header::CONTENT_LENGTH)
@@ -232,9 +238,56 @@ async fn respond(
             hyper::header::CONTENT_TYPE,
             "application/json; encoding=utf-8",
         )
+        .header("x-content-type-options", "nosniff")
         .body(Full::new(Bytes::from(r.body)))
         .expect("static headers are valid");
     Ok(response)
+}
+
+/// The web page's answers that need no body: an asset for GET, or a refusal by the guard.
+fn page_or_refusal(
+    sandbox: &Sandbox,
+    limits: &Limits,
+    req: &hyper::Request<Incoming>,
+) -> Option<hyper::Response<Full<Bytes>>> {
+    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+    let method = req.method().as_str();
+    let path = req.uri().path();
+    let asked = super::web::Asked {
+        method,
+        path,
+        host: header("host"),
+        origin: header("origin"),
+        fetch_site: header("sec-fetch-site"),
+        token: header("x-cardlint-token"),
+    };
+    let lang = sandbox.config().lang;
+    if let Err((status, message)) = super::web::guard(&limits.access, &asked, lang) {
+        let body = serde_json::json!({"errcode": -1, "errmsg": message}).to_string();
+        return Some(reply(
+            status,
+            "application/json; charset=utf-8",
+            Bytes::from(body),
+        ));
+    }
+    let (kind, bytes) = super::web::asset(path)?;
+    if !matches!(method, "GET" | "HEAD") {
+        return None;
+    }
+    Some(reply(200, kind, Bytes::from_static(bytes)))
+}
+
+/// A response with the headers every page and API answer carries.
+fn reply(status: u16, kind: &str, body: Bytes) -> hyper::Response<Full<Bytes>> {
+    hyper::Response::builder()
+        .status(status)
+        .header(hyper::header::CONTENT_TYPE, kind)
+        .header("content-security-policy", super::web::CSP)
+        .header("x-content-type-options", "nosniff")
+        .header("referrer-policy", "no-referrer")
+        .header(hyper::header::CACHE_CONTROL, "no-cache")
+        .body(Full::new(body))
+        .expect("static headers are valid")
 }
 
 /// A request refused before the sandbox saw it (size, time, unreadable body).

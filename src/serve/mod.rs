@@ -19,9 +19,11 @@
 
 mod api;
 pub mod http;
+mod journal;
 pub mod reply;
 mod state;
 mod store;
+pub mod web;
 
 use crate::registry::Lang;
 use crate::rules::{CardBook, CardDef, Signing};
@@ -83,6 +85,7 @@ pub struct Sandbox {
     store: Option<store::Store>,
     config: Config,
     requests: AtomicU64,
+    journal: journal::Journal,
 }
 
 impl Sandbox {
@@ -93,6 +96,7 @@ impl Sandbox {
             store: None,
             config,
             requests: AtomicU64::new(0),
+            journal: journal::Journal::default(),
         }
     }
 
@@ -112,6 +116,7 @@ impl Sandbox {
             store: Some(store),
             config,
             requests: AtomicU64::new(0),
+            journal: journal::Journal::default(),
         })
     }
 
@@ -138,40 +143,91 @@ impl Sandbox {
         let n = self.requests.fetch_add(1, Ordering::Relaxed) + 1;
         let rid = format!("{:08x}-sandbox", n);
         let path = req.path.trim_matches('/');
+        if let Some(own) = path.strip_prefix("cardlint/") {
+            // the page's and the scripts' own calls; scan acts for a user, so it is journaled
+            let (status, answer) = self.own(own, req, &rid);
+            if own == "scan" {
+                self.journal(req, None, status, &answer);
+            }
+            return self.response(status, answer, 0, rid);
+        }
+        let ep = endpoint::ENDPOINTS
+            .iter()
+            .copied()
+            .find(|e| *e == path && (e.starts_with("card/") || e.starts_with("datacube/")));
         let (status, answer, findings) = match path {
             "cgi-bin/token" => (200, self.token(req.query), 0),
             "cgi-bin/ticket/getticket" => (200, self.ticket(req.query, &rid), 0),
             "card/getcolors" => (200, self.colors(req.query, &rid), 0),
-            "cardlint/verify-card-ext" => self.verify_card_ext(req, &rid),
-            "cardlint/scan" => (200, self.scan(req.body, &rid), 0),
-            "cardlint/check" => {
-                let (status, m) = api::check(req.query, req.body, self.config.lang);
-                (status, m, 0)
-            }
-            "cardlint/explain" => {
-                let (status, m) = api::explain(req.query, self.config.lang);
-                (status, m, 0)
-            }
-            "cardlint/sign/card-ext" => {
-                let (status, m) = api::sign_card_ext(req.body);
-                (status, m, 0)
-            }
-            p => {
-                match endpoint::ENDPOINTS
-                    .iter()
-                    .find(|e| **e == p && (e.starts_with("card/") || e.starts_with("datacube/")))
-                {
-                    Some(ep) => self.api(ep, req, &rid),
-                    None => {
-                        let mut f = fail(48001, "unknown_path").with("path", format!("/{p}"));
-                        if let Some(s) = endpoint::suggest(p) {
-                            f = f.with("suggestion", format!("/{s}"));
-                        }
-                        (404, self.refused(&f, &rid), 0)
+            p => match ep {
+                Some(ep) => self.api(ep, req, &rid),
+                None => {
+                    let mut f = fail(48001, "unknown_path").with("path", format!("/{p}"));
+                    if let Some(s) = endpoint::suggest(p) {
+                        f = f.with("suggestion", format!("/{s}"));
                     }
+                    (404, self.refused(&f, &rid), 0)
                 }
-            }
+            },
         };
+        self.journal(req, ep, status, &answer);
+        self.response(status, answer, findings, rid)
+    }
+
+    /// `/cardlint/...`: the sandbox's own actions and the JSON API of its page.
+    fn own(&self, path: &str, req: &Request, rid: &str) -> (u16, Map<String, Value>) {
+        let lang = self.config.lang;
+        let post = req.method.eq_ignore_ascii_case("POST");
+        match path {
+            "verify-card-ext" => {
+                let (status, m, _) = self.verify_card_ext(req, rid);
+                (status, m)
+            }
+            "scan" => (200, self.scan(req.body, rid)),
+            "check" => api::check(req.query, req.body, lang),
+            "fix" => api::fix(req.query, req.body, lang),
+            "explain" => api::explain(req.query, post.then_some(req.body), lang),
+            "sign/card-ext" => api::sign_card_ext(req.query, req.body, lang),
+            "sign/card-ext/check" => api::check_card_ext(req.query, req.body, lang),
+            "endpoints" => api::endpoints(),
+            "requests" => {
+                let after = param(req.query, "after").and_then(|a| a.parse().ok());
+                (200, into_map(self.journal.since(after.unwrap_or(0))))
+            }
+            "state" => api::state(&self.lock()),
+            other => {
+                let f = fail(48001, "unknown_path").with("path", format!("/cardlint/{other}"));
+                (404, self.refused(&f, rid))
+            }
+        }
+    }
+
+    fn journal(
+        &self,
+        req: &Request,
+        ep: Option<&'static str>,
+        status: u16,
+        answer: &Map<String, Value>,
+    ) {
+        self.journal.record(journal::Exchange {
+            method: req.method,
+            path: req.path,
+            endpoint: ep,
+            query: req.query,
+            body: req.body,
+            status,
+            errcode: answer.get("errcode").and_then(Value::as_i64).unwrap_or(0),
+            answer: &Value::Object(answer.clone()),
+        });
+    }
+
+    fn response(
+        &self,
+        status: u16,
+        answer: Map<String, Value>,
+        findings: usize,
+        rid: String,
+    ) -> Response {
         let errcode = answer.get("errcode").and_then(Value::as_i64).unwrap_or(0);
         Response {
             status,
@@ -477,6 +533,13 @@ fn collect_ids(v: &Value, out: &mut Vec<String>) {
 }
 
 /// A query parameter's value (percent-decoding is not needed for tokens, ids and types).
+fn into_map(v: Value) -> Map<String, Value> {
+    match v {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    }
+}
+
 fn param(query: &str, name: &str) -> Option<String> {
     query.split('&').find_map(|pair| {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));

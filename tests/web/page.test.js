@@ -177,10 +177,10 @@ test("a wechatpy request shows in the inspector with its findings", async () => 
   // the wechatpy flow began with a card/create refused for a quoted quantity
   const refused = rows.filter({ hasText: "40053" }).filter({ hasText: "TYPE001" });
   await refused.first().waitFor();
-  if (shots) await page.screenshot({ path: path.join(shots, "inspector.png") });
   await refused.first().click();
   const finding = page.locator('[data-code="TYPE001"]');
   await finding.first().waitFor();
+  if (shots) await page.screenshot({ path: path.join(shots, "inspector.png") });
   assert.ok(Number(await finding.first().getAttribute("data-line")) >= 1);
   // no credential in the page
   assert.ok(!(await page.content()).includes("sandbox-token"));

@@ -8,17 +8,23 @@ import { fragmentParams } from './share.js';
 const TOKEN_KEY = 'cardlint-token';
 let token = null;
 
-/** Reads #token= from the address (then removes it) or the token kept for this tab. */
-export function initToken() {
+/** Takes #token= out of the address and keeps it; true when there was one. */
+function takeTokenFromFragment() {
   const fromUrl = fragmentParams(location.hash).get('token');
-  if (fromUrl) {
-    token = fromUrl;
-    try { sessionStorage.setItem(TOKEN_KEY, fromUrl); } catch { /* storage off: memory only */ }
-    // the rest of the fragment (a shared payload) stays as it was written
-    const rest = location.hash.slice(1).split('&').filter((part) => part && !part.startsWith('token=')).join('&');
-    history.replaceState(history.state, '', location.pathname + location.search + (rest ? `#${rest}` : ''));
-    return;
-  }
+  if (!fromUrl) return false;
+  token = fromUrl;
+  try { sessionStorage.setItem(TOKEN_KEY, fromUrl); } catch { /* storage off: memory only */ }
+  // the rest of the fragment (a shared payload) stays as it was written
+  const rest = location.hash.slice(1).split('&').filter((part) => part && !part.startsWith('token=')).join('&');
+  history.replaceState(history.state, '', location.pathname + location.search + (rest ? `#${rest}` : ''));
+  return true;
+}
+
+/** Reads #token= from the address (then removes it), else the token kept for this tab. */
+export function initToken() {
+  // registered before the pages' own hashchange listeners, so they see the fragment without it
+  window.addEventListener('hashchange', takeTokenFromFragment);
+  if (takeTokenFromFragment()) return;
   try { token = sessionStorage.getItem(TOKEN_KEY); } catch { token = null; }
 }
 

@@ -85,7 +85,7 @@ function makeState(doc, { readOnly, label, onChange }) {
     theme,
     // Tab is left to the browser so keyboard users can move out of the editor.
     keymap.of([...defaultKeymap, ...historyKeymap, ...searchKeymap, ...lintKeymap]),
-    EditorView.contentAttributes.of({ 'aria-label': label, spellcheck: 'false', autocorrect: 'off', autocapitalize: 'off' }),
+    EditorView.contentAttributes.of({ 'aria-label': label, tabindex: '0', spellcheck: 'false', autocorrect: 'off', autocapitalize: 'off' }),
   ];
   if (readOnly) extensions.push(EditorState.readOnly.of(true));
   if (onChange) {

@@ -49,6 +49,7 @@ const DICT = {
     'count.warnings': plural('{n} warning', '{n} warnings'),
     'count.infos': plural('{n} info', '{n} infos'),
     'summary.failed': 'Not checked: {message}',
+    'summary.checking': 'Checking…',
     'severity.error': 'error',
     'severity.warning': 'warning',
     'severity.info': 'info',
@@ -157,7 +158,9 @@ const DICT = {
     'state.expired': 'expired',
     'state.expires': 'expires {time}',
     'state.scan': 'Scan',
-    'state.scanned': 'Scanned as {openid}. {code}',
+    'state.scanned': 'Scanned as {openid}.',
+    'state.scanned_code': 'Scanned as {openid}: code {code} received.',
+    'state.more_cards': '{shown} of {total} cards shown.',
     'state.scan_failed': 'Scan failed: {message}',
     'status.NORMAL': 'received',
     'status.CONSUMED': 'consumed',
@@ -209,6 +212,7 @@ const DICT = {
     'count.warnings': plural('{n} 个警告', '{n} 个警告'),
     'count.infos': plural('{n} 个提示', '{n} 个提示'),
     'summary.failed': '未能检查：{message}',
+    'summary.checking': '正在检查…',
     'severity.error': '错误',
     'severity.warning': '警告',
     'severity.info': '提示',
@@ -317,7 +321,9 @@ const DICT = {
     'state.expired': '已过期',
     'state.expires': '{time} 过期',
     'state.scan': '扫码',
-    'state.scanned': '已用 {openid} 扫码。{code}',
+    'state.scanned': '已用 {openid} 扫码。',
+    'state.scanned_code': '已用 {openid} 扫码：领取到 code {code}。',
+    'state.more_cards': '显示 {shown} / {total} 张卡券。',
     'state.scan_failed': '扫码失败：{message}',
     'status.NORMAL': '已领取',
     'status.CONSUMED': '已核销',
@@ -363,7 +369,7 @@ export function applyI18n(root = document) {
   for (const node of root.querySelectorAll('[data-i18n-placeholder]')) node.setAttribute('placeholder', t(node.dataset.i18nPlaceholder));
   for (const node of root.querySelectorAll('[data-i18n-title]')) node.setAttribute('title', t(node.dataset.i18nTitle));
   for (const node of root.querySelectorAll('[data-i18n-aria-label]')) node.setAttribute('aria-label', t(node.dataset.i18nAriaLabel));
-  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  document.documentElement.lang = lang;
 }
 
 /** Called after every language switch (the page's static text is already updated then). */

@@ -306,6 +306,10 @@ export function startInspector() {
     const cardList = Array.isArray(s.cards) ? s.cards : [];
     const qrList = Array.isArray(s.qrs) ? s.qrs : [];
     cards.replaceChildren(...(cardList.length ? cardList.map(cardElement) : [el('p', { class: 'hint', text: t('state.no_cards') })]));
+    // the sandbox may list only some of its cards
+    if (Number.isFinite(s.total_cards) && s.total_cards > cardList.length) {
+      cards.append(el('p', { class: 'hint', text: t('state.more_cards', { shown: cardList.length, total: s.total_cards }) }));
+    }
     qrs.replaceChildren(...(qrList.length ? qrList.map(qrElement) : [el('li', { class: 'hint', text: t('state.no_qrs') })]));
   }
 
@@ -385,7 +389,9 @@ export function startInspector() {
       if (typeof res.errcode === 'number' && res.errcode !== 0) {
         setText(stateStatus, t('state.scan_failed', { message: `${res.errcode} ${res.errmsg || ''}`.trim() }));
       } else {
-        setText(stateStatus, t('state.scanned', { openid, code: res.code ? String(res.code) : '' }));
+        setText(stateStatus, res.code
+          ? t('state.scanned_code', { openid, code: String(res.code) })
+          : t('state.scanned', { openid }));
       }
     } catch (e) {
       setText(stateStatus, t('state.scan_failed', { message: messageOf(e) }));

@@ -71,10 +71,16 @@ export function startPlayground() {
   const view = createEditor(byId('editor'), {
     doc: shared ? shared.text : EXAMPLE,
     label: t('editor.label'),
-    onChange: () => {
+    onChange: (update) => {
       // what is on screen no longer matches the text: no fixing until the next answer
       if (controller) controller.abort();
       markStale(true);
+      // after a paste or a loaded file over most of the text, the old findings describe a
+      // text that is gone: drop them rather than show them until the answer comes
+      let removed = 0;
+      update.changes.iterChangedRanges((fromA, toA) => { removed += toA - fromA; });
+      const before = update.startState.doc.length;
+      if (before > 0 && removed * 2 >= before) clearFindings();
       clearTimeout(timer);
       timer = setTimeout(check, DEBOUNCE_MS);
     },
@@ -140,6 +146,14 @@ export function startPlayground() {
     const endpoint = file && file.endpoint;
     setText(inferred, endpoint ? t('endpoint.checked_as', { endpoint }) : t('endpoint.unknown'));
     markStale(false);
+  }
+
+  function clearFindings() {
+    shown = { doc: null, findings: [] };
+    list.replaceChildren();
+    summary.classList.remove('clean', 'failed');
+    setText(summary, t('summary.checking'));
+    updateButtons();
   }
 
   function showFailure(message) {
@@ -258,6 +272,9 @@ export function startPlayground() {
   const signature = startSignature();
 
   onLangChange(() => {
+    // a message in the previous language would linger until the next action
+    say('');
+    setText(byId('share-status'), '');
     relabelEditor(view, t('editor.label'));
     check();
     explain.refresh();

@@ -2,7 +2,8 @@
 
 use cardlint::registry::say;
 use cardlint::serve::web::Access;
-use cardlint::serve::{http, Config, Sandbox};
+use cardlint::serve::wxcrypt::{Crypto, KeyError};
+use cardlint::serve::{http, push, Config, Sandbox};
 use cardlint::Lang;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -37,6 +38,58 @@ pub struct ServeArgs {
     /// No log line per request (start-up and errors are still logged)
     #[arg(long, short)]
     quiet: bool,
+    /// Push card events (card_pass_check, user_get_card, ...) to this URL, as WeChat does
+    #[arg(long, value_name = "URL", requires = "callback_token")]
+    callback: Option<String>,
+    /// The Token of the callback's server settings: signs every push
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "CARDLINT_CALLBACK_TOKEN",
+        hide_env_values = true
+    )]
+    callback_token: Option<String>,
+    /// The EncodingAESKey (43 characters): safe mode, each event AES-encrypted
+    #[arg(
+        long,
+        value_name = "KEY",
+        requires = "appid",
+        env = "CARDLINT_ENCODING_AES_KEY",
+        hide_env_values = true
+    )]
+    encoding_aes_key: Option<String>,
+    /// The account's appid (sealed into every encrypted event)
+    #[arg(long, value_name = "APPID")]
+    appid: Option<String>,
+    /// ToUserName of the events: the account's original id
+    #[arg(long, value_name = "gh_...", default_value = "gh_cardlint_sandbox")]
+    account: String,
+}
+
+/// The callback of `--callback`, or the message that says why it cannot be used.
+fn callback(args: &ServeArgs, lang: Lang) -> Result<Option<push::Callback>, String> {
+    let (Some(url), Some(token)) = (&args.callback, &args.callback_token) else {
+        return Ok(None);
+    };
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        return Err(say(lang, "serve.push.bad_url", &[("url", url.clone())]));
+    }
+    let mut cb = push::Callback::new(url, token, &args.account, lang);
+    if let Some(key) = &args.encoding_aes_key {
+        let appid = args.appid.clone().unwrap_or_default();
+        if appid.is_empty() {
+            return Err(say(lang, "serve.push.needs_appid", &[]));
+        }
+        let crypto = Crypto::new(key, &appid).map_err(|e| {
+            let reason = match e {
+                KeyError::Length(n) => format!("{n} characters"),
+                KeyError::Encoding => "not base64 of 32 bytes".to_string(),
+            };
+            say(lang, "serve.push.bad_key", &[("reason", reason)])
+        })?;
+        cb.crypto = Some(crypto);
+    }
+    Ok(Some(cb))
 }
 
 pub fn run(args: ServeArgs, lang: Lang) -> ExitCode {
@@ -66,6 +119,31 @@ pub fn run(args: ServeArgs, lang: Lang) -> ExitCode {
         },
         None => Sandbox::new(config),
     };
+    let mut sandbox = sandbox;
+    match callback(&args, lang) {
+        Ok(Some(cb)) => {
+            let mode = match &cb.crypto {
+                Some(c) => say(lang, "serve.push.safe", &[("appid", c.appid().to_string())]),
+                None => say(lang, "serve.push.plain", &[]),
+            };
+            let url = cardlint::redact::mask(&cb.url).into_owned();
+            let message = say(
+                lang,
+                "serve.push.callback",
+                &[("url", url.clone()), ("mode", mode)],
+            );
+            eprintln!(
+                "{}",
+                serde_json::json!({"event": "callback", "url": url, "message": message})
+            );
+            sandbox.push_to(cb);
+        }
+        Ok(None) => {}
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+    }
     // a name that resolves to a loopback address only is loopback; anything else gets a token
     let access = std::net::ToSocketAddrs::to_socket_addrs(args.addr.as_str())
         .ok()

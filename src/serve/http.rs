@@ -52,6 +52,9 @@ pub async fn serve(
     limits: Limits,
     shutdown: impl Future<Output = ()>,
 ) {
+    if let Some(worker) = sandbox.push_worker() {
+        tokio::spawn(worker);
+    }
     let limits = Arc::new(limits);
     let (timeout, max) = (limits.header_timeout, limits.max_connections);
     let handler = move |req| respond(sandbox.clone(), limits.clone(), req);

@@ -18,12 +18,16 @@
 //! ```
 
 mod api;
+pub mod events;
 pub mod http;
 mod journal;
+pub mod push;
 pub mod reply;
 mod state;
 mod store;
+mod user;
 pub mod web;
+pub mod wxcrypt;
 
 use crate::registry::Lang;
 use crate::rules::{CardBook, CardDef, Signing};
@@ -86,6 +90,7 @@ pub struct Sandbox {
     config: Config,
     requests: AtomicU64,
     journal: journal::Journal,
+    outbox: Option<push::Outbox>,
 }
 
 impl Sandbox {
@@ -97,6 +102,7 @@ impl Sandbox {
             config,
             requests: AtomicU64::new(0),
             journal: journal::Journal::default(),
+            outbox: None,
         }
     }
 
@@ -117,7 +123,64 @@ impl Sandbox {
             config,
             requests: AtomicU64::new(0),
             journal: journal::Journal::default(),
+            outbox: None,
         })
+    }
+
+    /// Pushes the card events to `callback` from now on (and what an earlier run with the same
+    /// `--state` left undelivered); [`Sandbox::push_worker`] delivers them.
+    pub fn push_to(&mut self, callback: push::Callback) {
+        let saved = match &self.store {
+            Some(store) => store.events().unwrap_or_else(|e| {
+                http::log_error(&format!("undelivered events not read: {e}"));
+                Vec::new()
+            }),
+            None => Vec::new(),
+        };
+        let saved = saved
+            .iter()
+            .filter_map(|j| serde_json::from_str::<push::Queued>(j).ok())
+            .collect();
+        self.outbox = Some(push::Outbox::new(callback, saved));
+    }
+
+    /// The task that delivers the pushed events, once (`None` without a callback).
+    pub fn push_worker(
+        self: &Arc<Self>,
+    ) -> Option<impl std::future::Future<Output = ()> + Send + 'static> {
+        let outbox = self.outbox.as_ref()?;
+        let rx = outbox.take_receiver()?;
+        let me = self.clone();
+        Some(push::deliver(outbox.callback.clone(), rx, move |seq| {
+            me.event_done(seq)
+        }))
+    }
+
+    /// Queues events (kept in the state file until delivered when there is one).
+    fn emit(&self, events: Vec<events::Event>) {
+        let Some(outbox) = &self.outbox else {
+            return;
+        };
+        for e in events {
+            if let Some(q) = outbox.queue(e) {
+                if let (Some(store), Ok(json)) = (&self.store, serde_json::to_string(&q)) {
+                    if let Err(e) = store.put_event(q.seq, &json) {
+                        http::log_error(&format!("event not saved: {e}"));
+                    }
+                }
+            }
+        }
+    }
+
+    fn event_done(&self, seq: u64) {
+        if let Some(outbox) = &self.outbox {
+            outbox.done();
+        }
+        if let Some(store) = &self.store {
+            if let Err(e) = store.remove_event(seq) {
+                http::log_error(&format!("delivered event not removed: {e}"));
+            }
+        }
     }
 
     pub fn config(&self) -> &Config {
@@ -146,7 +209,7 @@ impl Sandbox {
         if let Some(own) = path.strip_prefix("cardlint/") {
             // the page's and the scripts' own calls; scan acts for a user, so it is journaled
             let (status, answer) = self.own(own, req, &rid);
-            if own == "scan" {
+            if web::acts_for_a_user(own) {
                 self.journal(req, None, status, &answer);
             }
             return self.response(status, answer, 0, rid);
@@ -184,6 +247,31 @@ impl Sandbox {
                 (status, m)
             }
             "scan" => (200, self.scan(req.body, rid)),
+            "gift" => (200, self.act(req.body, rid, |s, b, now| s.gift(b, now))),
+            "delete" => (
+                200,
+                self.act(req.body, rid, |s, b, now| s.user_delete(b, now)),
+            ),
+            "view" => (
+                200,
+                self.act(req.body, rid, |s, b, now| {
+                    s.user_action("user_view_card", b, now)
+                }),
+            ),
+            "enter-session" => (
+                200,
+                self.act(req.body, rid, |s, b, now| {
+                    s.user_action("user_enter_session_from_card", b, now)
+                }),
+            ),
+            "activate" => (
+                200,
+                self.act(req.body, rid, |s, b, now| {
+                    s.user_action("submit_membercard_user_info", b, now)
+                }),
+            ),
+            "pay" => (200, self.act(req.body, rid, |s, b, now| s.user_pay(b, now))),
+            "review" => (200, self.act(req.body, rid, |s, b, now| s.review(b, now))),
             "check" => api::check(req.query, req.body, lang),
             "fix" => api::fix(req.query, req.body, lang),
             "explain" => api::explain(req.query, post.then_some(req.body), lang),
@@ -305,6 +393,28 @@ impl Sandbox {
         state::ok_with([("colors", Value::Array(colors))])
     }
 
+    /// A user's (or the reviewer's) action: the state change and the events it pushes.
+    fn act(
+        &self,
+        body: &[u8],
+        rid: &str,
+        op: impl FnOnce(&mut State, &Value, i64) -> user::Done,
+    ) -> Map<String, Value> {
+        let value = match body_value(body) {
+            Ok(v) => v,
+            Err(f) => return self.refused(&f, rid),
+        };
+        let now = self.now();
+        let mut state = self.lock();
+        let done = op(&mut state, &value, now);
+        let answer = done.map(|(m, events)| {
+            self.emit(events);
+            m
+        });
+        self.persist(&mut state);
+        answer.unwrap_or_else(|f| self.refused(&f, rid))
+    }
+
     fn scan(&self, body: &[u8], rid: &str) -> Map<String, Value> {
         let value: Value = match serde_json::from_slice(body) {
             Ok(v) => v,
@@ -313,6 +423,10 @@ impl Sandbox {
         let now = self.now();
         let mut state = self.lock();
         let answer = state.scan(&value, now);
+        if let Ok(m) = &answer {
+            let events = state.events_of_scan(m, now);
+            self.emit(events);
+        }
         self.persist(&mut state);
         answer.unwrap_or_else(|f| self.refused(&f, rid))
     }
@@ -348,6 +462,11 @@ impl Sandbox {
             let now = self.now();
             let mut state = self.lock();
             let answer = self.operate(&mut state, ep, &body, now);
+            if let Ok(m) = &answer {
+                // queued under the lock: events leave in the order the state changed
+                let events = state.events_after(ep, &body, m, now);
+                self.emit(events);
+            }
             self.persist(&mut state);
             drop(state);
             answer.unwrap_or_else(|f| self.refused(&f, rid))

@@ -56,6 +56,9 @@ pub struct Card {
     pub deposited: BTreeSet<String>,
     /// Codes users hold, by code.
     pub codes: BTreeMap<String, Code>,
+    /// When card_sku_remind was last pushed (it is sent at most every 12 hours).
+    #[serde(default)]
+    pub sku_reminded_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -78,6 +81,9 @@ pub struct QrCard {
     pub card_id: String,
     pub code: Option<String>,
     pub openid: Option<String>,
+    /// The QR code's `outer_str`, handed to user_get_card's OuterStr.
+    #[serde(default)]
+    pub outer_str: Option<String>,
 }
 
 /// Everything besides the cards.
@@ -207,6 +213,7 @@ impl State {
             created_at: now,
             deposited: BTreeSet::new(),
             codes: BTreeMap::new(),
+            sku_reminded_at: None,
         };
         self.order.push(id.clone());
         self.cards.insert(id.clone(), new);
@@ -281,7 +288,8 @@ impl State {
             card.quantity = q;
         }
         card.body = stored.to_string();
-        Ok(ok_with([("send_check", Value::from(false))]))
+        let send_check = super::user::reviewed_change(body);
+        Ok(ok_with([("send_check", Value::from(send_check))]))
     }
 
     pub fn modify_stock(&mut self, body: &Value) -> Answer {
@@ -323,6 +331,7 @@ impl State {
                 card_id: str_at(v, "/card_id").unwrap_or_default(),
                 code: str_at(v, "/code"),
                 openid: str_at(v, "/openid"),
+                outer_str: str_at(v, "/outer_str"),
             })
         };
         if let Some(c) = body.pointer("/action_info/card") {
@@ -400,7 +409,10 @@ impl State {
             return Err(fail(40097, "qr_expired"));
         }
         let entry = qr.cards.first().ok_or_else(|| fail(40053, "qr_empty"))?;
-        self.receive(&entry.card_id, entry.code.clone(), &openid, now)
+        let mut answer = self.receive(&entry.card_id, entry.code.clone(), &openid, now)?;
+        let outer = entry.outer_str.clone().unwrap_or_default();
+        answer.insert("outer_str".into(), Value::from(outer));
+        Ok(answer)
     }
 
     fn receive(&mut self, id: &str, code: Option<String>, openid: &str, now: i64) -> Answer {
@@ -517,7 +529,7 @@ impl State {
 
     /// The card a code belongs to and the code's state; deposited-only codes are not issued yet
     /// and answer 40056 like unknown ones.
-    fn issued(&self, body: &Value) -> Result<(String, String), Fail> {
+    pub fn issued(&self, body: &Value) -> Result<(String, String), Fail> {
         let code = need_str(body, "code")?;
         let unknown = || fail(40056, "code_unknown").with("code", &code);
         let owner = match str_at(body, "/card_id") {
@@ -574,6 +586,7 @@ impl State {
         match held.status.as_str() {
             "CONSUMED" => return Err(consumed(&code)),
             "UNAVAILABLE" => return Err(fail(40127, "code_unavailable").with("code", &code)),
+            "DELETE" => return Err(fail(40127, "code_deleted").with("code", &code)),
             _ => {}
         }
         held.status = "CONSUMED".into();

@@ -7,6 +7,8 @@ use redb::{Database, ReadableTable, TableDefinition};
 const CARDS: TableDefinition<&str, &str> = TableDefinition::new("cards");
 const META: TableDefinition<&str, &str> = TableDefinition::new("meta");
 const QRS: TableDefinition<&str, &str> = TableDefinition::new("qrs");
+/// Event pushes not yet delivered, by sequence number.
+const EVENTS: TableDefinition<u64, &str> = TableDefinition::new("events");
 const META_KEY: &str = "meta";
 
 #[derive(Debug, thiserror::Error)]
@@ -89,6 +91,7 @@ impl Store {
         txn.open_table(CARDS)?;
         txn.open_table(META)?;
         txn.open_table(QRS)?;
+        txn.open_table(EVENTS)?;
         txn.commit()?;
         let read = db.begin_read()?;
         let meta_table = read.open_table(META)?;
@@ -138,5 +141,31 @@ impl Store {
         }
         txn.commit()?;
         Ok(())
+    }
+
+    /// Keeps an event until it is delivered or dropped.
+    pub fn put_event(&self, seq: u64, json: &str) -> Result<(), StoreError> {
+        let txn = self.db.begin_write()?;
+        txn.open_table(EVENTS)?.insert(seq, json)?;
+        txn.commit()?;
+        Ok(())
+    }
+
+    pub fn remove_event(&self, seq: u64) -> Result<(), StoreError> {
+        let txn = self.db.begin_write()?;
+        txn.open_table(EVENTS)?.remove(seq)?;
+        txn.commit()?;
+        Ok(())
+    }
+
+    /// The events an earlier run left undelivered, in order.
+    pub fn events(&self) -> Result<Vec<String>, StoreError> {
+        let read = self.db.begin_read()?;
+        let mut out = Vec::new();
+        for entry in read.open_table(EVENTS)?.iter()? {
+            let (_, v) = entry?;
+            out.push(v.value().to_string());
+        }
+        Ok(out)
     }
 }

@@ -83,9 +83,19 @@ fn guarded(path: &str) -> bool {
     asset(path).is_some() || path.starts_with("/cardlint/")
 }
 
+/// The `/cardlint/...` actions that stand in for a user or the reviewer: they change the
+/// sandbox's state (and push events), so they are journaled and need the token off loopback.
+pub fn acts_for_a_user(action: &str) -> bool {
+    matches!(
+        action,
+        "scan" | "gift" | "delete" | "view" | "enter-session" | "activate" | "pay" | "review"
+    )
+}
+
 /// The `/cardlint` calls that change the sandbox's state (the others only compute).
 fn mutating(method: &str, path: &str) -> bool {
-    method.eq_ignore_ascii_case("POST") && matches!(path, "/cardlint/scan")
+    method.eq_ignore_ascii_case("POST")
+        && path.strip_prefix("/cardlint/").is_some_and(acts_for_a_user)
 }
 
 /// `Err((status, message))` when the request must be refused.

@@ -155,6 +155,15 @@ pub enum Cause {
     CaseInsensitiveSort,
     /// The jsapi ticket (the one for wx.config) was used instead of the wx_card api_ticket.
     JsapiTicketUsed,
+    /// Signed in the JS-SDK (wx.config) format `jsapi_ticket=..&noncestr=..&timestamp=..&url=..`
+    /// instead of the sorted values; EasyWeChat 4.0's attachExtension passed the card's
+    /// (ticket, timestamp, card_id, code) to that function.
+    JsSdkFormat,
+    /// The values were concatenated in another order than sorted (signers that skip the sort).
+    UnsortedValues,
+    /// The text of a non-string stood for the ticket: an object passed where the ticket string
+    /// belonged is signed as `[object Object]` in JavaScript (`undefined`, `null` alike).
+    TicketNotAString { text: String },
 }
 
 /// Extra values the caller may know (from flags or from the card definition) that make more hypotheses testable.
@@ -241,7 +250,87 @@ fn first_cause(
             return Some(Cause::JsapiTicketUsed);
         }
     }
+    sdk_bug_cause(sent, matches, signs)
+}
+
+/// What the JavaScript text of a value that is not a string reads as, for
+/// [`Cause::TicketNotAString`].
+const NOT_A_STRING: [&str; 3] = ["[object Object]", "undefined", "null"];
+
+/// The signing bugs public SDKs shipped (each reproduced from its algorithm in
+/// tests/signing_bugs.rs).
+fn sdk_bug_cause(
+    sent: &CardExtInput,
+    matches: &dyn Fn(String) -> bool,
+    signs: &dyn Fn(CardExtInput) -> bool,
+) -> Option<Cause> {
+    if js_sdk_candidates(sent).into_iter().any(matches) {
+        return Some(Cause::JsSdkFormat);
+    }
+    for text in NOT_A_STRING {
+        if signs(sent.with(|i| i.api_ticket = text.to_string())) {
+            return Some(Cause::TicketNotAString { text: text.into() });
+        }
+    }
+    if unsorted_candidates(sent, matches) {
+        return Some(Cause::UnsortedValues);
+    }
     None
+}
+
+/// The wx.config format, `sha1("jsapi_ticket=T&noncestr=N&timestamp=TS&url=U")`: with the
+/// card's values where they belong (no url, or an empty one), and with the arguments EasyWeChat
+/// 4.0 passed to it (ticket, timestamp, card_id, code: the timestamp lands in `noncestr`).
+fn js_sdk_candidates(sent: &CardExtInput) -> Vec<String> {
+    let t = &sent.api_ticket;
+    let format = |nonce: &str, ts: &str, url: Option<&str>| {
+        let mut s = format!("jsapi_ticket={t}&noncestr={nonce}&timestamp={ts}");
+        if let Some(u) = url {
+            s.push_str("&url=");
+            s.push_str(u);
+        }
+        sha1_hex([s.as_str()])
+    };
+    vec![
+        format(&sent.timestamp, &sent.card_id, Some(&sent.code)),
+        format(&sent.nonce_str, &sent.timestamp, Some("")),
+        format(&sent.nonce_str, &sent.timestamp, None),
+    ]
+}
+
+/// Whether some order of the values other than the sorted one gives the signature: every
+/// permutation of the (at most 7) values, 5 040 hashes at most, tried only when nothing
+/// cheaper explained the signature.
+fn unsorted_candidates(sent: &CardExtInput, matches: &dyn Fn(String) -> bool) -> bool {
+    let mut values: Vec<&str> = sent
+        .values()
+        .into_iter()
+        .filter(|v| !v.is_empty())
+        .collect();
+    values.sort_unstable();
+    let sorted = values.clone();
+    // Heap's algorithm, iteratively: every order once
+    let n = values.len();
+    let mut c = vec![0usize; n];
+    let mut i = 1;
+    while i < n {
+        if c[i] < i {
+            if i % 2 == 0 {
+                values.swap(0, i);
+            } else {
+                values.swap(c[i], i);
+            }
+            if values != sorted && matches(sha1_hex(values.iter().copied())) {
+                return true;
+            }
+            c[i] += 1;
+            i = 1;
+        } else {
+            c[i] = 0;
+            i += 1;
+        }
+    }
+    false
 }
 
 /// Clock drift between generating the signature and building card_ext is at most minutes, so ±600 s

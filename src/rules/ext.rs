@@ -202,6 +202,9 @@ fn verify(
                     .arg("signed", signed)
                     .arg("sent", sent);
             }
+            Some(Cause::TicketNotAString { text }) => {
+                h = h.term("cause", "cause.ticket_not_string").arg("text", text);
+            }
             Some(other) => h = h.term("cause", cause_term(&other)),
             None => h = h.term("cause", "cause.unknown"),
         }
@@ -223,5 +226,8 @@ fn cause_term(c: &Cause) -> &'static str {
         Cause::KeyValuePairsSigned => "cause.pairs_signed",
         Cause::CaseInsensitiveSort => "cause.case_insensitive",
         Cause::JsapiTicketUsed => "cause.jsapi_ticket",
+        Cause::JsSdkFormat => "cause.js_sdk_format",
+        Cause::UnsortedValues => "cause.unsorted",
+        Cause::TicketNotAString { .. } => "cause.ticket_not_string",
     }
 }

@@ -133,13 +133,24 @@ pub fn lint_bytes(options: &Options, path: &str, bytes: &[u8]) -> Result<Report,
     if rules::html::is_page(path) {
         // a page or script: only its wx.addCard / wx.chooseCard calls are checked
         let mut hits = source.hits.clone();
-        let (found, embedded_docs) = rules::html::scan_page(&source.text);
-        hits.extend(found);
-        for embed in &embedded_docs {
+        let page = rules::html::scan_page(&source.text);
+        hits.extend(page.hits);
+        for embed in &page.embedded {
             if let Some(span) = &embed.span {
                 hits.extend(embedded(&source.text, span.clone(), embed, &env));
             }
         }
+        // cardExt objects and wx.chooseCard arguments: their signatures, when a ticket is given
+        hits.extend(
+            page.signed
+                .iter()
+                .filter_map(|s| rules::ext::object_signature(s, env.signing)),
+        );
+        hits.extend(
+            page.choose
+                .iter()
+                .filter_map(|c| rules::ext::choose_card_sign(c, env.signing)),
+        );
         let findings = resolve(&source, hits, lang);
         return Ok(Report {
             source,
@@ -448,7 +459,8 @@ fn embedded(text: &str, span: Span, embed: &rules::Embed, env: &Env) -> Vec<Hit>
     let raw = &text[span.clone()];
     // only plain "..." (or a script's '...') strings map back byte for byte
     let quoted = |q: char| raw.len() >= 2 && raw.starts_with(q) && raw.ends_with(q);
-    if !(quoted('"') || (embed.span.is_some() && quoted('\''))) {
+    let script_quote = quoted('\'') || quoted('`');
+    if !(quoted('"') || (embed.span.is_some() && script_quote)) {
         return Vec::new();
     }
     let broken = || Hit::new(embed.broken, span.clone()).at(embed.pointer.clone());

@@ -164,6 +164,91 @@ pub enum Cause {
     /// The text of a non-string stood for the ticket: an object passed where the ticket string
     /// belonged is signed as `[object Object]` in JavaScript (`undefined`, `null` alike).
     TicketNotAString { text: String },
+    /// wx.chooseCard: the appid was not signed (it must be, with the other values).
+    AppidLeftOut,
+}
+
+/// The values of a wx.chooseCard `cardSign`, as the call passes them (`shopId` is the
+/// location_id; empty ones are left out of the signature).
+#[derive(Debug, Clone, Default)]
+pub struct ChooseCardInput {
+    pub api_ticket: String,
+    pub appid: String,
+    pub location_id: String,
+    pub timestamp: String,
+    pub nonce_str: String,
+    pub card_id: String,
+    pub card_type: String,
+}
+
+impl ChooseCardInput {
+    fn values(&self) -> [&str; 7] {
+        [
+            &self.api_ticket,
+            &self.appid,
+            &self.location_id,
+            &self.timestamp,
+            &self.nonce_str,
+            &self.card_id,
+            &self.card_type,
+        ]
+    }
+
+    fn with(&self, change: impl FnOnce(&mut ChooseCardInput)) -> ChooseCardInput {
+        let mut copy = self.clone();
+        change(&mut copy);
+        copy
+    }
+}
+
+/// wx.chooseCard's `cardSign` checked as [`diagnose`] checks a card_ext: Ok when it matches,
+/// else the first hypothesis that reproduces it (timestamp, appid, nonce, ticket, order).
+pub fn diagnose_choose_card(
+    sent: &ChooseCardInput,
+    sign: &str,
+    jsapi_ticket: Option<&str>,
+) -> Result<(), Option<Cause>> {
+    let signs = |i: &ChooseCardInput| sign_values(&i.values()).eq_ignore_ascii_case(sign);
+    if signs(sent) {
+        return Ok(());
+    }
+    if let Ok(ts) = sent.timestamp.parse::<u64>() {
+        for delta in 1..=TIMESTAMP_WINDOW {
+            for c in [ts.checked_sub(delta), ts.checked_add(delta)]
+                .into_iter()
+                .flatten()
+            {
+                if signs(&sent.with(|i| i.timestamp = c.to_string())) {
+                    let signed = c.to_string();
+                    return Err(Some(Cause::DifferentTimestamp {
+                        signed,
+                        sent: sent.timestamp.clone(),
+                    }));
+                }
+            }
+        }
+    }
+    if !sent.appid.is_empty() && signs(&sent.with(|i| i.appid.clear())) {
+        return Err(Some(Cause::AppidLeftOut));
+    }
+    if !sent.nonce_str.is_empty() && signs(&sent.with(|i| i.nonce_str.clear())) {
+        return Err(Some(Cause::NonceLeftOut));
+    }
+    if let Some(t) = jsapi_ticket.filter(|t| !t.is_empty() && *t != sent.api_ticket) {
+        if signs(&sent.with(|i| i.api_ticket = t.to_string())) {
+            return Err(Some(Cause::JsapiTicketUsed));
+        }
+    }
+    for text in NOT_A_STRING {
+        if signs(&sent.with(|i| i.api_ticket = text.to_string())) {
+            return Err(Some(Cause::TicketNotAString { text: text.into() }));
+        }
+    }
+    let matches = |candidate: String| candidate.eq_ignore_ascii_case(sign);
+    if unsorted_values(&sent.values(), &matches) {
+        return Err(Some(Cause::UnsortedValues));
+    }
+    Err(None)
 }
 
 /// Extra values the caller may know (from flags or from the card definition) that make more hypotheses testable.
@@ -302,11 +387,12 @@ fn js_sdk_candidates(sent: &CardExtInput) -> Vec<String> {
 /// permutation of the (at most 7) values, 5 040 hashes at most, tried only when nothing
 /// cheaper explained the signature.
 fn unsorted_candidates(sent: &CardExtInput, matches: &dyn Fn(String) -> bool) -> bool {
-    let mut values: Vec<&str> = sent
-        .values()
-        .into_iter()
-        .filter(|v| !v.is_empty())
-        .collect();
+    unsorted_values(&sent.values(), matches)
+}
+
+/// Whether an order of the non-empty `all` other than the sorted one gives the signature.
+fn unsorted_values(all: &[&str], matches: &dyn Fn(String) -> bool) -> bool {
+    let mut values: Vec<&str> = all.iter().copied().filter(|v| !v.is_empty()).collect();
     values.sort_unstable();
     let sorted = values.clone();
     // Heap's algorithm, iteratively: every order once

@@ -3,6 +3,7 @@
 //! given the ticket, carry a signature that matches; the embedded JSON is linted in place.
 
 use super::{join, Ctx, Embed, Out};
+use crate::finding::Hit;
 use crate::registry::code;
 use crate::signature::{self, CardExtInput, Cause, Known};
 use serde_json::Value;
@@ -163,16 +164,25 @@ fn verify(
     obj: &serde_json::Map<String, Value>,
     card_id: Option<&str>,
 ) {
-    let Some(ticket) = ctx.signing.api_ticket.as_deref() else {
-        return;
-    };
-    let Some(sig) = obj.get("signature").and_then(Value::as_str) else {
-        return;
-    };
     let sig_p = join(base, "signature");
-    let Some(card_id) = card_id.or(ctx.signing.card_id.as_deref()) else {
-        out.push(ctx.hit(code::EXT007, &sig_p));
-        return;
+    if let Some(h) = signature_hit(ctx.signing, obj, card_id, ctx.span(&sig_p)) {
+        out.push(h.at(sig_p));
+    }
+}
+
+/// The EXT007/EXT008 finding of a card_ext's fields (`obj`) checked with the api_ticket,
+/// placed at `span` (its signature), or `None` when there is no ticket, no signature, or the
+/// signature is right. Also used for a cardExt written as an object in page code.
+pub fn signature_hit(
+    signing: &super::Signing,
+    obj: &serde_json::Map<String, Value>,
+    card_id: Option<&str>,
+    span: crate::model::Span,
+) -> Option<Hit> {
+    let ticket = signing.api_ticket.as_deref()?;
+    let sig = obj.get("signature").and_then(Value::as_str)?;
+    let Some(card_id) = card_id.or(signing.card_id.as_deref()) else {
+        return Some(Hit::new(code::EXT007, span));
     };
     let sent = CardExtInput {
         api_ticket: ticket.to_string(),
@@ -184,31 +194,29 @@ fn verify(
         balance: text_of(obj.get("balance")),
     };
     let known = Known {
-        jsapi_ticket: ctx.signing.jsapi_ticket.clone(),
+        jsapi_ticket: signing.jsapi_ticket.clone(),
         ..Known::default()
     };
-    if let Err(cause) = signature::diagnose(&sent, sig, &known) {
-        let mut h = ctx.hit(code::EXT008, &sig_p);
-        match cause {
-            Some(Cause::DifferentTimestamp { signed, sent }) => {
-                h = h
-                    .term("cause", "cause.timestamp")
-                    .arg("signed", signed)
-                    .arg("sent", sent);
-            }
-            Some(Cause::MillisecondTimestamp { signed, sent }) => {
-                h = h
-                    .term("cause", "cause.milliseconds")
-                    .arg("signed", signed)
-                    .arg("sent", sent);
-            }
-            Some(Cause::TicketNotAString { text }) => {
-                h = h.term("cause", "cause.ticket_not_string").arg("text", text);
-            }
-            Some(other) => h = h.term("cause", cause_term(&other)),
-            None => h = h.term("cause", "cause.unknown"),
+    let cause = signature::diagnose(&sent, sig, &known).err()?;
+    Some(with_cause(Hit::new(code::EXT008, span), cause))
+}
+
+/// A signature finding with its diagnosis in the `cause` argument.
+pub fn with_cause(h: Hit, cause: Option<Cause>) -> Hit {
+    match cause {
+        Some(Cause::DifferentTimestamp { signed, sent }) => h
+            .term("cause", "cause.timestamp")
+            .arg("signed", signed)
+            .arg("sent", sent),
+        Some(Cause::MillisecondTimestamp { signed, sent }) => h
+            .term("cause", "cause.milliseconds")
+            .arg("signed", signed)
+            .arg("sent", sent),
+        Some(Cause::TicketNotAString { text }) => {
+            h.term("cause", "cause.ticket_not_string").arg("text", text)
         }
-        out.push(h);
+        Some(other) => h.term("cause", cause_term(&other)),
+        None => h.term("cause", "cause.unknown"),
     }
 }
 
@@ -229,5 +237,55 @@ fn cause_term(c: &Cause) -> &'static str {
         Cause::JsSdkFormat => "cause.js_sdk_format",
         Cause::UnsortedValues => "cause.unsorted",
         Cause::TicketNotAString { .. } => "cause.ticket_not_string",
+        Cause::AppidLeftOut => "cause.appid_left_out",
     }
+}
+
+/// The keys a card_ext signature covers, besides the signature itself.
+const SIGNED_KEYS: [&str; 5] = ["timestamp", "nonce_str", "code", "openid", "balance"];
+
+/// EXT007/EXT008 for a cardExt written as an object in page code (`JSON.stringify({...})`):
+/// checked when its signature and every signed value are literals.
+pub fn object_signature(s: &super::html::SignedExt, signing: &super::Signing) -> Option<Hit> {
+    let sig = s.fields.iter().find(|f| f.key == "signature")?;
+    let mut obj = serde_json::Map::new();
+    for f in &s.fields {
+        if f.key == "signature" || SIGNED_KEYS.contains(&f.key.as_str()) {
+            // a value computed at run time: the signature over it cannot be checked here
+            obj.insert(f.key.clone(), Value::from(f.value.text()?));
+        }
+    }
+    signature_hit(signing, &obj, s.card_id.as_deref(), sig.span.clone())
+}
+
+/// EXT010: wx.chooseCard's `cardSign`, recomputed with the api_ticket and the page's
+/// `wx.config` appId when it and every signed argument are literals.
+pub fn choose_card_sign(c: &super::html::ChooseCall, signing: &super::Signing) -> Option<Hit> {
+    let ticket = signing.api_ticket.as_deref()?;
+    let appid = c.app_id.as_deref()?;
+    let field = |k: &str| c.fields.iter().find(|f| f.key == k);
+    let sign_field = field("cardSign")?;
+    let sign = sign_field.value.text()?;
+    // a missing argument is signed as empty; a computed one cannot be checked
+    let arg = |k: &str| -> Option<String> {
+        match field(k) {
+            None => Some(String::new()),
+            Some(f) => f.value.text().map(str::to_string),
+        }
+    };
+    let sent = signature::ChooseCardInput {
+        api_ticket: ticket.to_string(),
+        appid: appid.to_string(),
+        location_id: arg("shopId")?,
+        timestamp: arg("timestamp")?,
+        nonce_str: arg("nonceStr")?,
+        card_id: arg("cardId")?,
+        card_type: arg("cardType")?,
+    };
+    let cause =
+        signature::diagnose_choose_card(&sent, sign, signing.jsapi_ticket.as_deref()).err()?;
+    Some(with_cause(
+        Hit::new(code::EXT010, sign_field.span.clone()),
+        cause,
+    ))
 }

@@ -44,8 +44,16 @@ fn skip_opaque(b: &[u8], i: usize) -> Option<usize> {
     }
 }
 
+/// Byte offset just past the comment starting at `i`, if one does.
+pub(super) fn skip_comment(b: &[u8], i: usize) -> Option<usize> {
+    match (b[i], b.get(i + 1)) {
+        (b'/', Some(b'/') | Some(b'*')) => skip_opaque(b, i),
+        _ => None,
+    }
+}
+
 /// The end (exclusive) of the bracketed group opening at `open`.
-fn matching(b: &[u8], open: usize) -> usize {
+pub(super) fn matching(b: &[u8], open: usize) -> usize {
     let mut depth = 0usize;
     let mut i = open;
     while i < b.len() {
@@ -93,15 +101,63 @@ fn assigned_object(text: &str, name: &str, before: usize) -> bool {
     found.unwrap_or(false)
 }
 
-/// The hits of a page, and its cardExt string literals for the pipeline to lint as card_ext.
-pub fn scan(text: &str) -> Vec<Hit> {
-    scan_page(text).0
+/// Where the value of the last assignment to `name` before `before` starts.
+fn assigned_value(text: &str, name: &str, before: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut found = None;
+    let mut from = 0;
+    while let Some(p) = text[from..before].find(name) {
+        let at = from + p;
+        from = at + name.len();
+        let bounded =
+            (at == 0 || !is_ident(b[at - 1])) && !b.get(from).is_some_and(|c| is_ident(*c));
+        if !bounded {
+            continue;
+        }
+        let rest = &text[from..before];
+        let eq = rest.len() - rest.trim_start().len();
+        if rest[eq..].starts_with('=') && !rest[eq + 1..].starts_with('=') {
+            let v = from + eq + 1;
+            found = Some(v + (text[v..before].len() - text[v..before].trim_start().len()));
+        }
+    }
+    found
 }
 
-pub fn scan_page(text: &str) -> (Vec<Hit>, Vec<Embed>) {
+/// A cardExt written as an object in page code (`JSON.stringify({...})`, or a variable that
+/// holds one): its literal fields, for verifying the signature.
+pub struct SignedExt {
+    pub card_id: Option<String>,
+    pub fields: Vec<super::js_object::Field>,
+    /// The whole object, where a finding goes when the signature value is not literal.
+    pub span: Span,
+}
+
+/// A `wx.chooseCard({...})` call: its literal arguments and the page's `wx.config` appId.
+pub struct ChooseCall {
+    pub fields: Vec<super::js_object::Field>,
+    pub app_id: Option<String>,
+    pub span: Span,
+}
+
+/// What a page gives the checks.
+#[derive(Default)]
+pub struct Page {
+    pub hits: Vec<Hit>,
+    /// cardExt string literals for the pipeline to lint as card_ext.
+    pub embedded: Vec<Embed>,
+    pub signed: Vec<SignedExt>,
+    pub choose: Vec<ChooseCall>,
+}
+
+/// The hits of a page, and its cardExt string literals for the pipeline to lint as card_ext.
+pub fn scan(text: &str) -> Vec<Hit> {
+    scan_page(text).hits
+}
+
+pub fn scan_page(text: &str) -> Page {
     let b = text.as_bytes();
-    let mut hits = Vec::new();
-    let mut embedded = Vec::new();
+    let mut page = Page::default();
     let mut i = 0;
     while i < b.len() {
         if let Some(next) = skip_opaque(b, i) {
@@ -122,20 +178,46 @@ pub fn scan_page(text: &str) -> (Vec<Hit>, Vec<Embed>) {
             continue;
         }
         let end = matching(b, open);
+        if call == "wx.chooseCard" {
+            page.choose.extend(choose_call(text, open, end));
+        }
         for found in card_ext_args(text, open, end) {
             match found {
-                Found::Hit(h) => hits.push(h),
-                Found::Embed(e) => embedded.push(e),
+                Found::Hit(h) => page.hits.push(h),
+                Found::Embed(e) => page.embedded.push(e),
+                Found::Signed(s) => page.signed.push(s),
             }
         }
         i = end;
     }
-    (hits, embedded)
+    page
+}
+
+/// The object argument of `wx.chooseCard(` at `open`.
+fn choose_call(text: &str, open: usize, end: usize) -> Option<ChooseCall> {
+    let arg = open + 1 + (text[open + 1..end].len() - text[open + 1..end].trim_start().len());
+    let fields = super::js_object::fields(text, arg)?;
+    Some(ChooseCall {
+        fields,
+        app_id: config_app_id(text),
+        span: arg..matching(text.as_bytes(), arg),
+    })
+}
+
+/// The `appId` literal of the page's `wx.config({...})`.
+fn config_app_id(text: &str) -> Option<String> {
+    let at = text.find("wx.config")? + "wx.config".len();
+    let open = at + text[at..].find('(')? + 1;
+    let arg = open + (text[open..].len() - text[open..].trim_start().len());
+    let fields = super::js_object::fields(text, arg)?;
+    let f = fields.into_iter().find(|f| f.key == "appId")?;
+    f.value.text().map(str::to_string)
 }
 
 enum Found {
     Hit(Hit),
     Embed(Embed),
+    Signed(SignedExt),
 }
 
 /// `cardExt: <value>` properties inside a call's arguments.
@@ -220,7 +302,7 @@ fn value_found(text: &str, from: usize, end: usize, card_id: Option<String>) -> 
 }
 
 /// Where the property value starting at `v` ends: the `,` or closing bracket at its level.
-fn value_end(b: &[u8], v: usize, end: usize) -> usize {
+pub(super) fn value_end(b: &[u8], v: usize, end: usize) -> usize {
     let mut i = v;
     while i < end {
         if let Some(next) = skip_opaque(b, i) {
@@ -324,6 +406,20 @@ fn value_after(text: &str, from: usize, end: usize, card_id: Option<String>) -> 
                 broken: code::EXT002,
             }))
         }
+        // a template literal without substitutions is a string like any other
+        Some(b'`') => {
+            let close = skip_opaque(b, v)?.min(end);
+            if text[v..close].contains("${") || text[close..end].trim_start().starts_with('+') {
+                return None;
+            }
+            Some(Found::Embed(Embed {
+                pointer: String::new(),
+                span: Some(v..close),
+                endpoint: "card_ext",
+                card_id,
+                broken: code::EXT002,
+            }))
+        }
         Some(b'{') => {
             let span: Span = v..matching(b, v).min(end);
             let (start, end) = (span.start, span.end);
@@ -338,16 +434,49 @@ fn value_after(text: &str, from: usize, end: usize, card_id: Option<String>) -> 
             let len = b[v..end].iter().take_while(|c| is_ident(**c)).count();
             let name = &text[v..v + len];
             let next = text[v + len..end].trim_start();
-            // `JSON.stringify(x)`, `obj.ext`, `f(x)`: not a bare variable
+            if name == "JSON" && next.starts_with(".stringify") {
+                return stringified(text, v, end, card_id).map(Found::Signed);
+            }
+            // `obj.ext`, `f(x)`: not a bare variable
             if next.starts_with('(') || next.starts_with('.') {
                 return None;
             }
-            assigned_object(text, name, v).then(|| {
-                Found::Hit(Hit::new(code::EXT009, v..v + len).term("kind", "kind.variable"))
-            })
+            if assigned_object(text, name, v) {
+                let hit = Hit::new(code::EXT009, v..v + len).term("kind", "kind.variable");
+                return Some(Found::Hit(hit));
+            }
+            // a variable that holds `JSON.stringify({...})`
+            let init = assigned_value(text, name, v)?;
+            text[init..]
+                .starts_with("JSON.stringify")
+                .then(|| stringified(text, init, text.len(), card_id))
+                .flatten()
+                .map(Found::Signed)
         }
         _ => None,
     }
+}
+
+/// `JSON.stringify(<object literal or a variable assigned one>)` at `v`: its literal fields.
+fn stringified(text: &str, v: usize, end: usize, card_id: Option<String>) -> Option<SignedExt> {
+    let b = text.as_bytes();
+    let open = v + text[v..end].find('(')?;
+    let arg = open + 1 + (text[open + 1..end].len() - text[open + 1..end].trim_start().len());
+    let object = match b.get(arg)? {
+        b'{' => arg,
+        c if is_ident(*c) => {
+            let len = b[arg..end].iter().take_while(|c| is_ident(**c)).count();
+            let init = assigned_value(text, &text[arg..arg + len], arg)?;
+            (b.get(init) == Some(&b'{')).then_some(init)?
+        }
+        _ => return None,
+    };
+    let fields = super::js_object::fields(text, object)?;
+    Some(SignedExt {
+        card_id,
+        fields,
+        span: object..matching(b, object),
+    })
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ pub mod card_create;
 pub mod ext;
 pub mod html;
 pub mod ids;
+pub mod js_object;
 pub mod qr;
 pub mod text;
 pub mod time;

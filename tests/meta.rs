@@ -374,3 +374,45 @@ fn every_rule_has_evidence_and_errors_rest_on_a_rejection() {
     }
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
+
+/// `registry::cross_card` (which bodies the sandbox looks cards up for, and the cross-card
+/// table of docs/rules.md) names exactly the rules `rules::card_book` emits, and every invalid
+/// fixture of such a rule is an endpoint the table lists for it.
+#[test]
+fn cross_card_table_matches_the_card_book_rules() {
+    use cardlint::registry::cross_card;
+    let card_book: Vec<&str> = registry::all()
+        .iter()
+        .filter(|r| r.check == "rules::card_book")
+        .map(|r| r.code.as_str())
+        .collect();
+    let mut bad = Vec::new();
+    for (endpoint, codes) in cross_card::CHECKS {
+        for c in codes.iter() {
+            if !card_book.contains(&c.as_str()) {
+                bad.push(format!(
+                    "{endpoint}: {} is not a rules::card_book rule",
+                    c.as_str()
+                ));
+            }
+        }
+    }
+    for code in &card_book {
+        let dir = common::root().join("fixtures").join(code);
+        let options = common::options_of(&dir, cardlint::Lang::En);
+        for file in common::files_with_prefix(&dir, "invalid") {
+            let report = common::lint_with(&file, &options);
+            let endpoint = report.endpoint.unwrap_or("?");
+            if !cross_card::checks_for(endpoint)
+                .iter()
+                .any(|c| c.as_str() == *code)
+            {
+                bad.push(format!(
+                    "{}: {code} is reported for {endpoint}, which registry::cross_card does not list for it",
+                    file.display()
+                ));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}

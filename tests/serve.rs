@@ -304,6 +304,89 @@ fn cross_request_rules_use_the_cards_created_earlier() {
     assert!(r["errmsg"].as_str().unwrap().contains("CODE002"), "{r}");
 }
 
+/// The card a call names, as the sandbox created it (and updated it), decides like WeChat: the
+/// deciding finding's errcode is the answer; warnings ride along in the `cardlint` field.
+#[test]
+fn calls_are_checked_against_the_card_they_name() {
+    let s = sandbox();
+    let found = |r: &Value, code: &str| {
+        r["cardlint"]["files"][0]["findings"]
+            .as_array()
+            .is_some_and(|l| l.iter().any(|f| f["code"] == code))
+    };
+    // the groupon has stores (location_id_list) and WeChat-made codes
+    let plain = create(&s, &groupon());
+    let update = |card_id: Option<&str>| {
+        let mut body = json!({"code": "301948572615", "new_code": "301948572699"});
+        if let Some(id) = card_id {
+            body["card_id"] = json!(id);
+        }
+        post(&s, "/card/code/update", &body)
+    };
+    let r = update(Some(&plain));
+    assert_eq!(errcode(&r), 40056, "{r}");
+    assert!(r["errmsg"].as_str().unwrap().contains("CODE009"), "{r}");
+    // without card_id no card can change its code
+    let r = update(None);
+    assert_eq!(errcode(&r), 41011, "{r}");
+    assert!(r["errmsg"].as_str().unwrap().contains("SCHEMA002"), "{r}");
+    // PayCell and self-consume cell need stores
+    let mut no_stores = groupon();
+    no_stores["card"]["groupon"]["base_info"]
+        .as_object_mut()
+        .unwrap()
+        .remove("location_id_list");
+    let no_stores = create(&s, &no_stores);
+    for path in ["/card/paycell/set", "/card/selfconsumecell/set"] {
+        let r = post(&s, path, &json!({"card_id": no_stores, "is_open": true}));
+        assert_eq!(errcode(&r), 43017, "{path}: {r}");
+        assert!(r["errmsg"].as_str().unwrap().contains("CODE014"), "{r}");
+        let r = post(&s, path, &json!({"card_id": plain, "is_open": true}));
+        assert_eq!(errcode(&r), 0, "{path}: {r}");
+    }
+    // stores added with card/update count from then on
+    let r = post(
+        &s,
+        "/card/update",
+        &json!({"card_id": no_stores, "groupon": {"base_info": {"location_id_list": [290617235]}}}),
+    );
+    assert_eq!(errcode(&r), 0, "{r}");
+    let r = post(
+        &s,
+        "/card/paycell/set",
+        &json!({"card_id": no_stores, "is_open": true}),
+    );
+    assert_eq!(errcode(&r), 0, "{r}");
+    // member-card calls take member cards only
+    let r = post(
+        &s,
+        "/card/membercard/updateuser",
+        &json!({"card_id": plain, "code": "301948572615", "add_bonus": 10}),
+    );
+    assert_eq!(errcode(&r), 72003, "{r}");
+    assert!(r["errmsg"].as_str().unwrap().contains("CODE011"), "{r}");
+    let member: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            common::root().join("fixtures/endpoints/card.create/valid-member_card.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let member = create(&s, &member);
+    // it supplies bonus but no balance: a warning, and the call goes through
+    let r = post(
+        &s,
+        "/card/membercard/updateuser",
+        &json!({"card_id": member, "code": "301948572615", "add_bonus": 10, "add_balance": 100}),
+    );
+    assert_eq!(errcode(&r), 0, "{r}");
+    assert!(found(&r, "CODE013") && !found(&r, "CODE011"), "{r}");
+    // deposits for a card outside deposit mode: a warning next to the sandbox's own answer
+    let r = post(&s, "/card/code/getdepositcount", &json!({"card_id": plain}));
+    assert_eq!(errcode(&r), 0, "{r}");
+    assert!(found(&r, "CODE010"), "{r}");
+}
+
 #[test]
 fn card_ext_is_verified_with_the_ticket_the_sandbox_hands_out() {
     let s = sandbox();

@@ -101,6 +101,46 @@ pub fn markdown() -> String {
         }
         out.push_str(&evidence_list(r));
     }
+    out.push_str(&cross_card_section());
+    out
+}
+
+/// The endpoints whose body names a card_id, with the checks made against the card when the
+/// user defined it (`--card ID=PATH`, `[cards]`, or a card the sandbox created).
+fn cross_card_section() -> String {
+    let mut out = String::from(
+        "\n## Cross-card checks\n\n\
+         When a body names a card_id that cardlint knows (`--card ID=PATH`, `[cards]` in \
+         cardlint.toml, or a card `cardlint serve` created), these rules check the body against \
+         that card. A body without a card_id names no card, and nothing is guessed; `—` marks \
+         a body with a card_id that nothing in the card's definition decides. \
+         / 请求体中的 card_id 是已知卡券时（--card、cardlint.toml 的 [cards]，或沙盒创建的卡券），\
+         下列规则对照该卡券检查请求体；没有 card_id 的请求体不做推测；`—` 表示请求体带 card_id，\
+         但没有检查取决于卡券的定义。\n\n\
+         | endpoint | rules |\n|---|---|\n",
+    );
+    for (endpoint, codes) in super::cross_card::CHECKS {
+        let rules: Vec<String> = codes
+            .iter()
+            .map(|c| format!("[{}](#{})", c.as_str(), c.as_str().to_ascii_lowercase()))
+            .collect();
+        out.push_str(&format!("| `{endpoint}` | {} |\n", rules.join(", ")));
+    }
+    // the other bodies with a card_id of their own: nothing in the card's definition decides them
+    let mut rest: Vec<String> = super::SCHEMA_FILES
+        .iter()
+        .filter(|(_, text)| {
+            serde_json::from_str::<serde_json::Value>(text)
+                .ok()
+                .is_some_and(|v| v.pointer("/properties/card_id").is_some())
+        })
+        .map(|(stem, _)| stem.replace('.', "/"))
+        .filter(|e| super::cross_card::checks_for(e).is_empty())
+        .collect();
+    rest.sort();
+    for endpoint in rest {
+        out.push_str(&format!("| `{endpoint}` | — |\n"));
+    }
     out
 }
 

@@ -1,6 +1,7 @@
 //! The rule registry: every `rules/*.toml` (embedded at build time), parsed once on first use,
 //! and the message templates rendered per language.
 
+pub mod cross_card;
 pub mod docs;
 
 use crate::finding::{Arg, Code, Severity};

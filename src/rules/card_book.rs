@@ -1,6 +1,8 @@
 //! Cross-payload checks: once cardlint knows how a card_id was created (`--card ID=PATH` or
 //! `[cards]` in cardlint.toml, a card/create payload or a saved card/get response), the QR
-//! codes, card_ext, landing pages and PayCell calls that name it must agree with it.
+//! codes, card_ext, landing pages, code calls, member and ticket updates and PayCell /
+//! self-consume calls that name it must agree with it. A body without a card_id names no card:
+//! nothing is guessed then.
 
 use super::{join, Ctx, Out};
 use crate::model::value::as_int;
@@ -13,11 +15,18 @@ use std::collections::BTreeMap;
 pub struct CardDef {
     /// The file that defines it, named in findings.
     pub path: String,
+    /// `card_type` as created, upper case (`MEMBER_CARD`).
+    pub card_type: String,
     pub use_custom_code: bool,
     pub deposit: bool,
     pub bind_openid: bool,
     pub quantity: Option<i64>,
     pub center_cell: bool,
+    /// base_info has a non-empty `location_id_list` or `use_all_locations: true`.
+    pub has_locations: bool,
+    /// `member_card.supply_bonus` / `supply_balance` are true.
+    pub supply_bonus: bool,
+    pub supply_balance: bool,
 }
 
 pub type CardBook = BTreeMap<String, CardDef>;
@@ -39,26 +48,33 @@ impl CardDef {
         let parsed = crate::syntax::parser::parse(text, 0, text.len()).map_err(|_| err())?;
         let value = parsed.root.ok_or_else(err)?.to_value();
         let card = value.get("card").ok_or_else(err)?;
-        let t = card
-            .get("card_type")
-            .and_then(Value::as_str)
-            .ok_or_else(err)?
-            .to_ascii_lowercase();
-        let base = card
-            .get(&t)
-            .and_then(|i| i.get("base_info"))
-            .ok_or_else(err)?;
-        let flag = |k: &str| base.get(k).and_then(Value::as_bool) == Some(true);
-        Ok(CardDef {
+        CardDef::from_card(path, card).ok_or_else(err)
+    }
+
+    /// Reads the `card` object of a card/create body (`{"card_type": .., "<type>": {..}}`).
+    pub fn from_card(path: &str, card: &Value) -> Option<CardDef> {
+        let card_type = card.get("card_type").and_then(Value::as_str)?;
+        let inner = card.get(card_type.to_ascii_lowercase())?;
+        let base = inner.get("base_info")?;
+        let flag = |v: &Value, k: &str| v.get(k).and_then(Value::as_bool) == Some(true);
+        let locations = base
+            .get("location_id_list")
+            .and_then(Value::as_array)
+            .is_some_and(|l| !l.is_empty());
+        Some(CardDef {
             path: path.to_string(),
-            use_custom_code: flag("use_custom_code"),
+            card_type: card_type.to_ascii_uppercase(),
+            use_custom_code: flag(base, "use_custom_code"),
             deposit: base.get("get_custom_code_mode").and_then(Value::as_str)
                 == Some("GET_CUSTOM_CODE_MODE_DEPOSIT"),
-            bind_openid: flag("bind_openid"),
+            bind_openid: flag(base, "bind_openid"),
             quantity: base.pointer("/sku/quantity").and_then(as_int),
             center_cell: ["center_title", "center_sub_title", "center_url"]
                 .iter()
                 .any(|k| base.get(*k).is_some()),
+            has_locations: locations || flag(base, "use_all_locations"),
+            supply_bonus: flag(inner, "supply_bonus"),
+            supply_balance: flag(inner, "supply_balance"),
         })
     }
 
@@ -98,10 +114,54 @@ fn distributions(ctx: &Ctx) -> Vec<(String, String)> {
     found
 }
 
+/// The member-card calls: they take only MEMBER_CARD cards (72003 otherwise).
+const MEMBER_CALLS: &[&str] = &[
+    "card/membercard/activate",
+    "card/membercard/updateuser",
+    "card/membercard/userinfo/get",
+    "card/membercard/activateuserform/set",
+];
+
+/// The user-data calls of the other card types, with the type each is for.
+const TYPED_CALLS: &[(&str, &str)] = &[
+    ("card/generalcard/updateuser", "GENERAL_CARD"),
+    ("card/meetingticket/updateuser", "MEETING_TICKET"),
+    ("card/movieticket/updateuser", "MOVIE_TICKET"),
+    ("card/boardingpass/checkin", "BOARDING_PASS"),
+    ("card/luckymoney/updateuserbalance", "LUCKY_MONEY"),
+];
+
+/// The calls about deposited codes: only for deposit-mode cards.
+const DEPOSIT_CALLS: &[&str] = &[
+    "card/code/deposit",
+    "card/code/getdepositcount",
+    "card/code/checkcode",
+];
+
+/// Member-card fields that need the card to supply bonus / balance.
+const BONUS_FIELDS: &[&str] = &[
+    "bonus",
+    "add_bonus",
+    "record_bonus",
+    "init_bonus",
+    "init_bonus_record",
+];
+const BALANCE_FIELDS: &[&str] = &["balance", "add_balance", "record_balance", "init_balance"];
+
 pub fn check(ctx: &Ctx, out: &mut Out) {
     if ctx.cards.is_empty() {
         return;
     }
+    distributed(ctx, out);
+    landing_page(ctx, out);
+    let card_id = ctx.get("/card_id").and_then(Value::as_str);
+    if let Some((id, card)) = card_id.and_then(|id| ctx.cards.get_key_value(id)) {
+        calls(ctx, out, id, card);
+    }
+}
+
+/// CODE001–CODE005: the QR codes and card_ext that hand a card out.
+fn distributed(ctx: &Ctx, out: &mut Out) {
     for (p, id) in distributions(ctx) {
         let Some(card) = ctx.cards.get(&id) else {
             continue;
@@ -149,39 +209,107 @@ pub fn check(ctx: &Ctx, out: &mut Out) {
             out.push(named(ctx.hit(code::CODE005, &join(&p, "card_id"))));
         }
     }
-    let card_id = ctx.get("/card_id").and_then(Value::as_str);
-    let Some(card) = card_id.and_then(|id| ctx.cards.get(id)) else {
+}
+
+/// CODE006 for each card of a landing page.
+fn landing_page(ctx: &Ctx, out: &mut Out) {
+    if ctx.endpoint != "card/landingpage/create" {
+        return;
+    }
+    let Some(list) = ctx.get("/card_list").and_then(Value::as_array) else {
         return;
     };
-    let named = |h: crate::finding::Hit| {
-        h.arg("card_id", card_id.unwrap_or_default())
-            .arg("card_file", card.path.clone())
-    };
-    match ctx.endpoint {
-        "card/paycell/set"
-            if ctx.get("/is_open").and_then(Value::as_bool) == Some(true) && card.center_cell =>
+    for (i, item) in list.iter().enumerate() {
+        let id = item.get("card_id").and_then(Value::as_str);
+        if let Some(c) = id
+            .and_then(|id| ctx.cards.get(id))
+            .filter(|c| c.wants_code())
         {
+            out.push(
+                ctx.hit(code::CODE006, &format!("/card_list/{i}/card_id"))
+                    .arg("card_id", id.unwrap_or_default())
+                    .arg("card_file", c.path.clone()),
+            );
+        }
+    }
+}
+
+/// The calls whose root `card_id` names a defined card.
+fn calls(ctx: &Ctx, out: &mut Out, id: &str, card: &CardDef) {
+    let named = |h: crate::finding::Hit| h.arg("card_id", id).arg("card_file", card.path.clone());
+    let ep = ctx.endpoint;
+    let is_open = ctx.get("/is_open").and_then(Value::as_bool) == Some(true);
+    match ep {
+        "card/paycell/set" if is_open && card.center_cell => {
             out.push(named(ctx.hit(code::CARD023, "/is_open")));
         }
         "card/mpnews/gethtml" if card.wants_code() => {
             out.push(named(ctx.hit(code::CODE006, "/card_id")));
         }
+        "card/code/update" if !card.use_custom_code => {
+            out.push(named(ctx.hit(code::CODE009, "/card_id")));
+        }
         _ => {}
     }
-    if ctx.endpoint == "card/landingpage/create" {
-        if let Some(list) = ctx.get("/card_list").and_then(Value::as_array) {
-            for (i, item) in list.iter().enumerate() {
-                let id = item.get("card_id").and_then(Value::as_str);
-                if let Some(c) = id
-                    .and_then(|id| ctx.cards.get(id))
-                    .filter(|c| c.wants_code())
-                {
-                    out.push(
-                        ctx.hit(code::CODE006, &format!("/card_list/{i}/card_id"))
-                            .arg("card_id", id.unwrap_or_default())
-                            .arg("card_file", c.path.clone()),
-                    );
-                }
+    if DEPOSIT_CALLS.contains(&ep) && !card.deposit {
+        let mode = if card.use_custom_code {
+            "mode.custom"
+        } else {
+            "mode.non_custom"
+        };
+        let hit = ctx.hit(code::CODE010, "/card_id").arg("endpoint", ep);
+        out.push(named(hit.term("mode", mode)));
+    }
+    if matches!(ep, "card/paycell/set" | "card/selfconsumecell/set")
+        && is_open
+        && !card.has_locations
+    {
+        let cell = if ep == "card/paycell/set" {
+            "cell.paycell"
+        } else {
+            "cell.selfconsume"
+        };
+        out.push(named(ctx.hit(code::CODE014, "/card_id").term("cell", cell)));
+    }
+    card_types(ctx, out, id, card);
+}
+
+/// CODE011–CODE013: member-card and ticket calls against the card's type and what it supplies.
+fn card_types(ctx: &Ctx, out: &mut Out, id: &str, card: &CardDef) {
+    let named = |h: crate::finding::Hit| h.arg("card_id", id).arg("card_file", card.path.clone());
+    let ep = ctx.endpoint;
+    if MEMBER_CALLS.contains(&ep) && card.card_type != "MEMBER_CARD" {
+        let hit = ctx.hit(code::CODE011, "/card_id").arg("endpoint", ep);
+        out.push(named(hit.arg("card_type", card.card_type.clone())));
+        return;
+    }
+    if let Some((_, wanted)) = TYPED_CALLS.iter().find(|(e, _)| *e == ep) {
+        if card.card_type != *wanted {
+            let hit = ctx.hit(code::CODE012, "/card_id").arg("endpoint", ep);
+            out.push(named(
+                hit.arg("card_type", card.card_type.clone())
+                    .arg("wanted", *wanted),
+            ));
+        }
+        return;
+    }
+    if !matches!(
+        ep,
+        "card/membercard/updateuser" | "card/membercard/activate"
+    ) {
+        return;
+    }
+    for (fields, supplied, flag) in [
+        (BONUS_FIELDS, card.supply_bonus, "supply_bonus"),
+        (BALANCE_FIELDS, card.supply_balance, "supply_balance"),
+    ] {
+        if supplied {
+            continue;
+        }
+        for f in fields {
+            let p = format!("/{f}");
+            if ctx.get(&p).is_some() {
+                out.push(named(ctx.key_hit(code::CODE013, &p).arg("flag", flag)));
             }
         }
     }

@@ -551,20 +551,13 @@ impl Sandbox {
     }
 
     /// The created cards a body names (every `card_id`/`cardId` string in it), for the
-    /// endpoints whose checks look across requests.
+    /// endpoints whose checks look across requests (`registry::cross_card`, and wx.addCard for
+    /// the card_ext it holds); each read from the card object the sandbox keeps.
     fn book(&self, ep: &str, parsed: Option<&Value>, extra: Option<&str>) -> CardBook {
-        const CROSS: &[&str] = &[
-            "card/qrcode/create",
-            "card/landingpage/create",
-            "card/mpnews/gethtml",
-            "card/paycell/set",
-            "wx.addCard",
-            "card_ext",
-        ];
-        let mut ids = Vec::new();
-        if !CROSS.contains(&ep) {
+        if ep != "wx.addCard" && crate::registry::cross_card::checks_for(ep).is_empty() {
             return CardBook::new();
         }
+        let mut ids = Vec::new();
         if let Some(v) = parsed {
             collect_ids(v, &mut ids);
         }
@@ -576,14 +569,10 @@ impl Sandbox {
         ids.into_iter()
             .filter_map(|id| {
                 let c = state.cards.get(&id)?;
-                let def = CardDef {
-                    path: format!("card/create {id}"),
-                    use_custom_code: c.use_custom_code,
-                    deposit: c.deposit,
-                    bind_openid: c.bind_openid,
-                    quantity: Some(c.quantity),
-                    center_cell: c.center_cell,
-                };
+                let body: Value = serde_json::from_str(&c.body).ok()?;
+                let mut def = CardDef::from_card(&format!("card/create {id}"), &body)?;
+                // the stock as it is now (card/modifystock and claims change it)
+                def.quantity = Some(c.quantity);
                 Some((id, def))
             })
             .collect()

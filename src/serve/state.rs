@@ -613,7 +613,7 @@ impl State {
         let new_code = need_str(body, "new_code")?;
         let card = self.card_mut(&id)?;
         if !card.use_custom_code {
-            return Err(fail(40158, "not_custom"));
+            return Err(fail(40056, "not_custom"));
         }
         if card.codes.contains_key(&new_code) {
             return Err(fail(40111, "code_taken").with("code", &new_code));

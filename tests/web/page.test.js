@@ -202,6 +202,28 @@ test("a new request appears in the inspector without reloading", async () => {
   await close(page);
 });
 
+test("the inspector acts for the user: a received code given to a friend", async () => {
+  const page = await open("/inspector");
+  const gift = page.locator('[data-testid="action"][data-action="gift"]');
+  // a user scans the first QR code the wechatpy flow made, and holds a code
+  await page.locator('[data-testid="scan"]').first().click();
+  await page.waitForFunction(() => /code \d+|Scanned|扫码/.test(document.querySelector('[data-testid="state-status"]')?.textContent || ""));
+  // the codes of each card are folded: open them all (they stay open across refreshes)
+  const summaries = page.locator('[data-testid="cards"] details.codes:not([open]) summary');
+  while (await summaries.count()) await summaries.first().click();
+  await gift.first().waitFor();
+  const code = await gift.first().getAttribute("data-card-code");
+  await page.locator('[data-testid="friend-openid"]').fill("o_friend_of_the_test");
+  await gift.first().click();
+  // the gift is journaled like a request, and the code now belongs to the friend
+  await page.locator('[data-testid="request"]').filter({ hasText: "cardlint/gift" }).first().waitFor();
+  const state = await (await fetch(base + "/cardlint/state")).json();
+  const holders = state.cards.flatMap((c) => c.codes).filter((c) => c.openid === "o_friend_of_the_test");
+  assert.equal(holders.length, 1, JSON.stringify(state));
+  assert.ok(code.length > 0);
+  await close(page);
+});
+
 test("the playground fits a 390-pixel phone screen", async () => {
   const page = await open("/", { width: 390, height: 844 });
   await paste(page, broken);

@@ -112,4 +112,6 @@ export const api = {
   requests: (after, signal) => call('GET', '/cardlint/requests', { query: { after }, signal }),
   state: () => call('GET', '/cardlint/state'),
   scan: (ticket, openid) => call('POST', '/cardlint/scan', { body: { ticket, openid } }),
+  // the user's and the reviewer's side: gift, delete, view, enter-session, pay, activate, review
+  act: (action, body) => call('POST', `/cardlint/${action}`, { body }),
 };

@@ -13,6 +13,7 @@ const POLL_MS = 1000;
 // the sandbox keeps 500; keeping as many here means nothing it still has goes missing
 const MAX_ROWS = 500;
 const DEFAULT_OPENID = 'o_sandbox_user';
+const DEFAULT_FRIEND = 'o_sandbox_friend';
 
 const pad = (n) => String(n).padStart(2, '0');
 /** Local HH:MM:SS of a Unix time in milliseconds. */
@@ -277,6 +278,7 @@ export function startInspector() {
   const qrs = byId('qrs');
   const stateStatus = byId('state-status');
   const scanOpenid = byId('scan-openid');
+  const friendOpenid = byId('friend-openid');
   let stateBusy = false;
   let stateAgain = false;
   let lastState = null;
@@ -328,12 +330,13 @@ export function startInspector() {
     const deposited = Array.isArray(c.deposited) ? c.deposited : [];
     const groups = [];
     if (deposited.length || c.deposit) {
-      groups.push(codeGroup(t('state.deposited', { n: deposited.length }), deposited.map((code) => el('li', {}, el('code', { text: String(code) })))));
+      groups.push(codeGroup(t('state.deposited', { n: deposited.length }), deposited.map((code) => el('li', {}, el('code', { text: String(code) }))), `${c.card_id}/deposited`));
     }
     for (const [st, codes] of byStatus) {
       groups.push(codeGroup(`${statusLabel(st)} (${codes.length})`, codes.map((code) => el('li', {},
         el('code', { text: String(code.code ?? '') }),
-        code.openid ? [' ', el('span', { class: 'openid', text: String(code.openid) })] : null))));
+        code.openid ? [' ', el('span', { class: 'openid', text: String(code.openid) })] : null,
+        st === 'NORMAL' ? codeActions(c, code) : null)), `${c.card_id}/${st}`));
     }
     return el('article', { class: `card-item${c.deleted ? ' deleted' : ''}`, 'data-card-id': c.card_id || '' },
       el('h4', {}, el('code', { class: 'wrap', text: String(c.card_id || '') })),
@@ -343,13 +346,68 @@ export function startInspector() {
       el('p', {}, el('span', { class: 'label', text: t('state.stock') }), ' ',
         `${c.quantity ?? '?'} / ${c.total_quantity ?? '?'}`),
       flags.length ? el('p', { class: 'flags', text: flags.join(' · ') }) : null,
+      el('p', { class: 'actions' }, ['approve', 'reject'].map((a) => actionButton(a, c.card_id, null,
+        { card_id: c.card_id, pass: a === 'approve', reason: 'sandbox review' }))),
       groups);
   }
 
-  function codeGroup(title, items) {
-    return el('details', { class: 'codes' },
+  // what a user does with a code they hold: each call pushes its event to the callback
+  function codeActions(card, code) {
+    const body = { code: String(code.code ?? ''), card_id: card.card_id };
+    return el('span', { class: 'actions' },
+      actionButton('view', card.card_id, body.code, body),
+      actionButton('gift', card.card_id, body.code, () => ({
+        ...body, openid: friendOpenid.value.trim() || DEFAULT_FRIEND,
+      })),
+      actionButton('delete', card.card_id, body.code, body));
+  }
+
+  function actionButton(action, cardId, code, body) {
+    const label = t(`action.${action}`);
+    const button = el('button', {
+      type: 'button',
+      class: 'action',
+      'data-testid': 'action',
+      'data-action': action,
+      'data-card-code': code || '',
+      'aria-label': code ? t('action.label', { action: label, code }) : label,
+      text: label,
+      on: { click: () => act(action, typeof body === 'function' ? body() : body, button) },
+    });
+    return button;
+  }
+
+  async function act(action, body, button) {
+    const label = t(`action.${action}`);
+    button.disabled = true;
+    try {
+      const res = await api.act(action, body);
+      if (typeof res.errcode === 'number' && res.errcode !== 0) {
+        setText(stateStatus, t('action.failed', { action: label, message: `${res.errcode} ${res.errmsg || ''}`.trim() }));
+      } else {
+        setText(stateStatus, t('action.done', { action: label }));
+      }
+    } catch (e) {
+      setText(stateStatus, t('action.failed', { action: label, message: messageOf(e) }));
+    } finally {
+      button.disabled = false;
+    }
+    await refreshState();
+    schedule(0);
+  }
+
+  // which code lists are open, so that a refresh (after every new request) keeps them open
+  const openGroups = new Set();
+
+  function codeGroup(title, items, key) {
+    const details = el('details', {
+      class: 'codes',
+      open: openGroups.has(key),
+      on: { toggle: () => (details.open ? openGroups.add(key) : openGroups.delete(key)) },
+    },
       el('summary', { text: title }),
       items.length ? el('ul', {}, items) : el('p', { class: 'hint', text: t('state.empty') }));
+    return details;
   }
 
   function statusLabel(status) {

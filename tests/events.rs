@@ -502,3 +502,44 @@ fn drive_every_event(s: &Server) -> Vec<&'static str> {
         "update_member_card",
     ]
 }
+
+/// The same safe-mode pushes decrypted on Node.js by wechat-crypto (node-webot's 消息加解密
+/// library), unchanged.
+#[test]
+fn node_wechat_crypto_decrypts_the_pushes() {
+    let Some(dir) = common::sdk_clients() else {
+        return;
+    };
+    let mut child = Command::new("node")
+        .env("NODE_PATH", dir.join("node/node_modules"))
+        .arg(common::root().join("tests/sdk/event_handler.js"))
+        .args([TOKEN, KEY, APPID])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let port = first.strip_prefix("listening ").expect(&first).to_string();
+    let url = format!("http://127.0.0.1:{port}/wx");
+    let s = serve(&url, &["--encoding-aes-key", KEY, "--appid", APPID]);
+    let (_, code) = create_and_scan(&s, &groupon(), "o_node_user");
+    post(&s, "/card/code/consume", &json!({"code": code}));
+    let seen: Vec<Value> = lines
+        .by_ref()
+        .take(3)
+        .map(|l| serde_json::from_str(&l.unwrap()).unwrap())
+        .collect();
+    let _ = child.kill();
+    let _ = child.wait();
+    let kinds: Vec<&str> = seen
+        .iter()
+        .map(|v| v["event"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        kinds,
+        ["card_pass_check", "user_get_card", "user_consume_card"],
+        "{seen:?}\n{}",
+        s.log()
+    );
+    assert_eq!(seen[1]["from"], "o_node_user");
+}

@@ -471,7 +471,7 @@ pub const STARTER: &str = r#"# cardlint configuration (the README's "Configurati
 # The card/create payload (or saved card/get response) that defines a card_id, for the
 # cross-payload checks of QR codes, card_ext and PayCell requests.
 [cards]
-# pFS7Fjg8kV1IdDz01r4SQwMkuCKc = "templates/cash.json"
+# pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K = "templates/cash.json"
 
 # Different settings for some files.
 # [[overrides]]

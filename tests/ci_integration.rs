@@ -27,9 +27,9 @@ fn write(dir: &Path, rel: &str, text: &str) {
 }
 
 const CONSUME_BAD: &str =
-    "{\n  \"code\": 1434008071,\n  \"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\"\n}\n";
+    "{\n  \"code\": 1434008071,\n  \"card_id\": \"pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K\"\n}\n";
 const CONSUME_OK: &str =
-    "{\n  \"code\": \"1434008071\",\n  \"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\"\n}\n";
+    "{\n  \"code\": \"1434008071\",\n  \"card_id\": \"pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K\"\n}\n";
 
 fn two_bad_files() -> PathBuf {
     let dir = tempdir("two");
@@ -43,7 +43,7 @@ fn two_bad_files() -> PathBuf {
     write(
         &dir,
         "b/update.json",
-        "{\n  \"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\",\n  \"code\": \"110201201245\",\n  \"newcode\": \"3495739475\",\n}\n",
+        "{\n  \"card_id\": \"pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K\",\n  \"code\": \"110201207318\",\n  \"newcode\": \"3495731062\",\n}\n",
     );
     dir
 }
@@ -174,7 +174,7 @@ fn junit_and_gitlab_formats_and_several_outputs_in_one_run() {
 fn fail_on_sets_the_threshold() {
     let dir = tempdir("failon");
     // only a warning: a \uXXXX-escaped reason
-    write(&dir, "w.json", "{\"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"code\": \"1\", \"reason\": \"\\u9000\\u6b3e\"}");
+    write(&dir, "w.json", "{\"card_id\": \"pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K\", \"code\": \"1\", \"reason\": \"\\u9000\\u6b3e\"}");
     let run = |extra: &[&str]| {
         cardlint_in(&dir)
             .args(["check", "-e", "card/code/unavailable", "w.json"])
@@ -210,7 +210,7 @@ files = ["legacy/**"]
 rules = { QR003 = "off" }
 "#,
     );
-    let qr = r#"{"action_name": "QR_CARD", "action_info": {"card": {"card_id": "pFS7Fjg8kV1IdDz01r4SQwMkuCKc", "outer_id": 7}}}"#;
+    let qr = r#"{"action_name": "QR_CARD", "action_info": {"card": {"card_id": "pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K", "outer_id": 7}}}"#;
     write(&dir, "qr/poster.json", qr);
     write(&dir, "legacy/qr/old.json", qr);
     let out = cardlint_in(&dir)
@@ -425,7 +425,7 @@ fn stdin_filename_is_matched_by_the_config() {
     );
     let out = cardlint_in(&dir)
         .args(["check", "-f", "json", "--stdin-filename", "qr/new.json", "-"])
-        .write_stdin(r#"{"action_name": "QR_CARD", "action_info": {"card": {"card_id": "pFS7Fjg8kV1IdDz01r4SQwMkuCKc"}}}"#)
+        .write_stdin(r#"{"action_name": "QR_CARD", "action_info": {"card": {"card_id": "pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K"}}}"#)
         .output()
         .unwrap();
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -518,12 +518,12 @@ fn distinct_findings_have_distinct_fingerprints() {
     write(
         &dir,
         "comments.json",
-        "{\n  \"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", // one\n  \"code\": \"1434008071\" // two\n}\n",
+        "{\n  \"card_id\": \"pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K\", // one\n  \"code\": \"1434008071\" // two\n}\n",
     );
     write(
         &dir,
         "quotes.json",
-        "{'card_id': 'pFS7Fjg8kV1IdDz01r4SQwMkuCKc', 'code': '1434008071'}\n",
+        "{'card_id': 'pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K', 'code': '1434008071'}\n",
     );
     let run = |format: &str| -> Value {
         let out = cardlint_in(&dir)

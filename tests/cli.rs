@@ -157,7 +157,7 @@ fn exit_codes() {
 #[test]
 fn directories_are_walked_in_sorted_order() {
     let dir = tempdir();
-    let body = r#"{"card_id": "pFS7Fjg8kV1IdDz01r4SQwMkuCKc", "code": "110201201245"}"#;
+    let body = r#"{"card_id": "pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K", "code": "110201207318"}"#;
     for f in [
         "b.json",
         "a.http",
@@ -330,7 +330,7 @@ fn hostile_input_gives_findings_or_a_clean_exit_2() {
     assert_eq!(code, 2);
     assert!(err.contains("nested deeper"), "{err}");
     // a 50 MB payload: one huge string value in a known endpoint
-    let mut big = String::from("{\"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"code\": \"");
+    let mut big = String::from("{\"card_id\": \"pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K\", \"code\": \"");
     big.push_str(&"9".repeat(50 * 1024 * 1024));
     big.push_str("\"}");
     let (code, out, err) = run_bytes(big.into_bytes());
@@ -531,7 +531,7 @@ fn html_page_with_an_object_card_ext() {
 
 #[test]
 fn cross_payload_code_for_a_non_custom_card() {
-    let qr = r#"{"action_name": "QR_CARD", "action_info": {"card": {"card_id": "pCASH", "code": "198374613512"}}}"#;
+    let qr = r#"{"action_name": "QR_CARD", "action_info": {"card": {"card_id": "pCASH", "code": "198374619087"}}}"#;
     let out = cardlint()
         .args([
             "check",
@@ -620,7 +620,7 @@ fn a_file_that_is_not_utf8_is_never_written() {
     let path = dir.join("gbk.json");
     // {"card_id":"p1","reason":"<卡券 in GBK>",}
     let mut bytes =
-        br#"{"card_id":"pFS7Fjg8kV1IdDz01r4SQwMkuCKc","code":"123456789012","reason":""#.to_vec();
+        br#"{"card_id":"pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K","code":"123456789012","reason":""#.to_vec();
     bytes.extend_from_slice(&[0xBF, 0xA8, 0xC8, 0xAF]);
     bytes.extend_from_slice(br#"",}"#);
     std::fs::write(&path, &bytes).unwrap();
@@ -655,7 +655,7 @@ fn fix_writes_the_file_it_read_whatever_its_name() {
     let dir = common::tempdir("rawname");
     let name = std::ffi::OsStr::from_bytes(b"card\xff.json");
     let path = dir.join(name);
-    std::fs::write(&path, r#"{"card_id":"pFS7Fjg8kV1IdDz01r4SQwMkuCKc",}"#).unwrap();
+    std::fs::write(&path, r#"{"card_id":"pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K",}"#).unwrap();
     cardlint()
         .args(["check", "--fix", "-e", "card/get"])
         .arg(&path)
@@ -663,7 +663,7 @@ fn fix_writes_the_file_it_read_whatever_its_name() {
         .success();
     assert_eq!(
         std::fs::read_to_string(&path).unwrap(),
-        r#"{"card_id":"pFS7Fjg8kV1IdDz01r4SQwMkuCKc"}"#
+        r#"{"card_id":"pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K"}"#
     );
     let names: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().collect();
     assert_eq!(names.len(), 1, "a second file was written");
@@ -731,7 +731,7 @@ fn an_unreadable_folder_is_reported_not_skipped() {
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
     std::fs::write(
         dir.join("ok.json"),
-        r#"{"card_id":"pFS7Fjg8kV1IdDz01r4SQwMkuCKc"}"#,
+        r#"{"card_id":"pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K"}"#,
     )
     .unwrap();
     let locked = dir.join("locked");
@@ -857,14 +857,14 @@ fn rest_client_files_with_variables_and_several_requests() {
                 POST {{host}}/card/code/get?access_token={{token}}\n\
                 Content-Type: application/json\n\
                 \n\
-                {\"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"code\": 1434008071}\n\
+                {\"card_id\": \"pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K\", \"code\": 1434008071}\n\
                 \n\
                 ###\n\
                 // and change the stock\n\
                 POST {{host}}/card/modifystock?access_token={{token}}\n\
                 Content-Type: application/json\n\
                 \n\
-                {\"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"increase_stock_value\": \"100\",}\n";
+                {\"card_id\": \"pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K\", \"increase_stock_value\": \"100\",}\n";
     std::fs::write(&path, text).unwrap();
     let out = cardlint()
         .args(["check", "-f", "json"])
@@ -928,7 +928,7 @@ fn nesting_limit_and_diff_names_with_spaces() {
     std::fs::create_dir_all(&sub).unwrap();
     std::fs::write(
         sub.join("a b.json"),
-        r#"{"card_id":"pFS7Fjg8kV1IdDz01r4SQwMkuCKc",}"#,
+        r#"{"card_id":"pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K",}"#,
     )
     .unwrap();
     let out = cardlint()
@@ -950,6 +950,6 @@ fn nesting_limit_and_diff_names_with_spaces() {
     assert!(patch.wait().unwrap().success());
     assert_eq!(
         std::fs::read_to_string(sub.join("a b.json")).unwrap(),
-        r#"{"card_id":"pFS7Fjg8kV1IdDz01r4SQwMkuCKc"}"#
+        r#"{"card_id":"pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K"}"#
     );
 }

@@ -215,7 +215,7 @@ fn next_to_the_request_the_matching_finding_comes_first() {
     let req = dir.join("qr.json");
     std::fs::write(
         &req,
-        r#"{"action_name": "QR_CARD", "expire_seconds": "1800", "action_info": {"multiple_card": {"card_list": [{"card_id": "pFS7Fjg8kV1IdDz01r4SQwMkuCKc"}]}}}"#,
+        r#"{"action_name": "QR_CARD", "expire_seconds": "1800", "action_info": {"multiple_card": {"card_list": [{"card_id": "pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K"}]}}}"#,
     )
     .unwrap();
     let e = explain_json(&["40053", "--request", req.to_str().unwrap()]);
@@ -230,7 +230,7 @@ fn an_http_file_holding_request_and_response() {
     let file = dir.join("consume.http");
     std::fs::write(
         &file,
-        "POST https://api.weixin.qq.com/card/code/consume?access_token=TOKEN_SECRET_1\n\n{\"code\": 1434008071, \"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\"}\n\nHTTP/1.1 200 OK\nContent-Type: application/json\n\n{\"errcode\":40053,\"errmsg\":\"invalid action info, please check document hint: [aB9] rid: 64f0\"}\n",
+        "POST https://api.weixin.qq.com/card/code/consume?access_token=TOKEN_SECRET_1\n\n{\"code\": 1434008071, \"card_id\": \"pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K\"}\n\nHTTP/1.1 200 OK\nContent-Type: application/json\n\n{\"errcode\":40053,\"errmsg\":\"invalid action info, please check document hint: [aB9] rid: 64f0\"}\n",
     )
     .unwrap();
     let out = cardlint()

@@ -283,12 +283,12 @@ fn diff_applies_with_patch_and_fix_writes_the_same() {
     let mut c = assert_cmd::Command::cargo_bin("cardlint").unwrap();
     let out = c
         .args(["check", "--fix", "-e", "card/code/consume", "-"])
-        .write_stdin("{\"code\": 1434008071, \"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\",}")
+        .write_stdin("{\"code\": 1434008071, \"card_id\": \"pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K\",}")
         .output()
         .unwrap();
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
-        "{\"code\": \"1434008071\", \"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\"}"
+        "{\"code\": \"1434008071\", \"card_id\": \"pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K\"}"
     );
 }
 
@@ -304,7 +304,7 @@ fn fixed(endpoint: &str, text: &str, allow_unsafe: bool) -> String {
         .text
 }
 
-const CARD: &str = "\"card_id\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\"";
+const CARD: &str = "\"card_id\":\"pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K\"";
 
 #[test]
 fn a_quoting_fix_writes_exactly_the_text_written() {
@@ -372,17 +372,17 @@ fn a_card_ext_object_becomes_the_string_of_its_own_text() {
     // spacing, a line break and escapes are the author's: the string carries them as written
     let object = "{\"outer_str\": \"x\\/y \\u0041\",\n  \"timestamp\": \"1767236521\",  \"nonce_str\":\"k0hG\"}";
     let text = format!(
-        "{{\"cardList\":[{{\"cardId\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\",\"cardExt\":{object}}}]}}"
+        "{{\"cardList\":[{{\"cardId\":\"pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K\",\"cardExt\":{object}}}]}}"
     );
     let want = format!(
-        "{{\"cardList\":[{{\"cardId\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\",\"cardExt\":{}}}]}}",
+        "{{\"cardList\":[{{\"cardId\":\"pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K\",\"cardExt\":{}}}]}}",
         serde_json::to_string(object).unwrap()
     );
     assert_eq!(fixed("wx.addCard", &text, false), want);
     // with a syntax problem inside (a lone surrogate), the object is left as it was
     let broken = "{\"outer_str\": \"x\", \"nonce_str\": \"\\ud83d\"}";
     let text = format!(
-        "{{\"cardList\":[{{\"cardId\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\",\"cardExt\":{broken}}}]}}"
+        "{{\"cardList\":[{{\"cardId\":\"pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K\",\"cardExt\":{broken}}}]}}"
     );
     assert_eq!(fixed("wx.addCard", &text, true), text);
     let options = Options {
@@ -408,18 +408,18 @@ fn hash_and_slashes_in_a_value_position_are_never_deleted() {
 fn string_rewrites_keep_every_escape_as_written() {
     // nothing to carry over safely: left as written
     for text in [
-        "{\"code\":\"\\u4e2d\\ud83dx\\u12\",\"card_id\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\"}",
-        "{\"code\":'a\\x41',\"card_id\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\"}",
+        "{\"code\":\"\\u4e2d\\ud83dx\\u12\",\"card_id\":\"pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K\"}",
+        "{\"code\":'a\\x41',\"card_id\":\"pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K\"}",
     ] {
         assert_eq!(fixed("card/code/get", text, true), text);
     }
     assert_eq!(
         fixed(
             "card/code/get",
-            "{\"code\":'it\\'s \"q\" \\u4e2d\\/',\"card_id\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\"}",
+            "{\"code\":'it\\'s \"q\" \\u4e2d\\/',\"card_id\":\"pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K\"}",
             false
         ),
-        "{\"code\":\"it's \\\"q\\\" 中\\/\",\"card_id\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\"}"
+        "{\"code\":\"it's \\\"q\\\" 中\\/\",\"card_id\":\"pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K\"}"
     );
 }
 
@@ -466,7 +466,7 @@ fn a_diff_applies_and_prints_no_secret() {
     let ticket = "sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3";
     let dir = tempfile::tempdir().unwrap();
     let text = format!(
-        "{{\n  \"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\",\n  \"api_ticket\": \"{ticket}\",\n  \"code\": 12345678\n}}\n"
+        "{{\n  \"card_id\": \"pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K\",\n  \"api_ticket\": \"{ticket}\",\n  \"code\": 12345678\n}}\n"
     );
     let run = |args: &[&str]| {
         let mut c = assert_cmd::Command::cargo_bin("cardlint").unwrap();
@@ -513,7 +513,7 @@ fn a_diff_applies_and_prints_no_secret() {
         );
     }
     // the ticket on the changed line: no diff, a note, the same exit code
-    let one = format!("{{\"api_ticket\":\"{ticket}\",\"code\":12345678,\"card_id\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\"}}");
+    let one = format!("{{\"api_ticket\":\"{ticket}\",\"code\":12345678,\"card_id\":\"pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K\"}}");
     std::fs::write(dir.path().join("d.json"), &one).unwrap();
     let out = run(&["check", "-e", "card/code/get", "--diff", "d.json"]);
     assert_eq!(out.status.code(), Some(1));

@@ -61,7 +61,7 @@ fn a_200_mb_file_is_refused_without_reading_it() {
 
 #[test]
 fn a_10_mb_string_and_a_million_keys() {
-    let mut body = String::from("{\"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"code\": \"");
+    let mut body = String::from("{\"card_id\": \"pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K\", \"code\": \"");
     body.push_str(&"码".repeat(3_500_000));
     body.push_str("\"}");
     let (code, out, _) = stdin(body.into_bytes(), "card/code/get");
@@ -71,7 +71,7 @@ fn a_10_mb_string_and_a_million_keys() {
     for i in 0..1_000_000 {
         many.push_str(&format!("\"k{i}\":{i},"));
     }
-    many.push_str("\"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\"}");
+    many.push_str("\"card_id\": \"pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K\"}");
     let (code, out, _) = stdin(many.into_bytes(), "card/get");
     assert_eq!(code, Some(1));
     let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
@@ -114,7 +114,7 @@ fn symlink_loops_and_unreadable_files() {
     let dir = tempdir("links");
     std::fs::write(
         dir.join("ok.json"),
-        r#"{"card_id": "pFS7Fjg8kV1IdDz01r4SQwMkuCKc"}"#,
+        r#"{"card_id": "pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K"}"#,
     )
     .unwrap();
     std::os::unix::fs::symlink(&dir, dir.join("loop")).unwrap();

@@ -174,7 +174,7 @@ fn an_upstream_errcode_comes_back_explained_and_captured_without_secrets() {
     let dir = tempfile::tempdir().unwrap();
     let capture = dir.path().join("x.jsonl");
     let p = proxy(&up, &["--capture", capture.to_str().unwrap()]);
-    let body = r#"{"card_id":"pFS7Fjg8kV1IdDz01r4SQwMkuCKc","code":"D2Vcja0000ab21"}"#;
+    let body = r#"{"card_id":"pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K","code":"D2Vcja0000ab21"}"#;
     let request = format!(
         "POST /card/code/get?access_token=ACCESS_TOKEN_0123456789 HTTP/1.1\r\nHost: p\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
@@ -237,7 +237,7 @@ fn through_the_sandbox_a_valid_card_gets_its_card_id() {
     let (_, answer) = post(
         &p,
         "/card/get?access_token=ACCESS_TOKEN_0123456789",
-        r#"{"card_id":"pFS7Fjg8kV1IdDz01r4SQwMkuCKc"}"#,
+        r#"{"card_id":"pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K"}"#,
     );
     assert_eq!(answer["errcode"], 40073);
     assert_eq!(answer["cardlint"]["explain"]["errcode"], 40073);
@@ -268,7 +268,7 @@ fn faults_answer_at_once_with_a_clear_errcode() {
     let (status, answer) = post(
         &p,
         "/card/get?access_token=ACCESS_TOKEN_0123456789",
-        r#"{"card_id":"pFS7Fjg8kV1IdDz01r4SQwMkuCKc"}"#,
+        r#"{"card_id":"pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K"}"#,
     );
     assert_eq!(
         (status, answer["errcode"].clone()),
@@ -286,7 +286,7 @@ fn faults_answer_at_once_with_a_clear_errcode() {
     let (status, answer) = post(
         &p,
         "/card/get?access_token=ACCESS_TOKEN_0123456789",
-        r#"{"card_id":"pFS7Fjg8kV1IdDz01r4SQwMkuCKc"}"#,
+        r#"{"card_id":"pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K"}"#,
     );
     assert_eq!(
         (status, answer["errcode"].clone()),

@@ -36,13 +36,13 @@ fn no_output_carries_a_secret() {
     std::fs::write(
         dir.join("add.http"),
         format!(
-            "POST https://api.weixin.qq.com/card/qrcode/create?access_token=TOKENtoken1234567\n\n{{\"cardList\": [{{\"cardId\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"cardExt\": \"{card_ext}\"}}], \"jsapi_ticket\": \"JSAPITICKETvalue55\", \"appsecret\": \"APPSECRETvalue4242\"}}\n"
+            "POST https://api.weixin.qq.com/card/qrcode/create?access_token=TOKENtoken1234567\n\n{{\"cardList\": [{{\"cardId\": \"pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K\", \"cardExt\": \"{card_ext}\"}}], \"jsapi_ticket\": \"JSAPITICKETvalue55\", \"appsecret\": \"APPSECRETvalue4242\"}}\n"
         ),
     )
     .unwrap();
     std::fs::write(
         dir.join("obj.json"),
-        r#"{"cardList": [{"cardId": "pFS7Fjg8kV1IdDz01r4SQwMkuCKc", "cardExt": {"api_ticket": "APITICKETvalue98765", "timestamp": "1", "signature": "x"}}]}"#,
+        r#"{"cardList": [{"cardId": "pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K", "cardExt": {"api_ticket": "APITICKETvalue98765", "timestamp": "1", "signature": "x"}}]}"#,
     )
     .unwrap();
     for format in ["human", "json", "sarif", "github", "junit", "gitlab"] {
@@ -70,7 +70,7 @@ fn no_output_carries_a_secret() {
             "sign",
             "card-ext",
             "--card-id",
-            "pFS7Fjg8kV1IdDz01r4SQwMkuCKc",
+            "pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K",
             "--api-ticket",
             "WXCARDTICKET0001",
         ],
@@ -96,7 +96,7 @@ fn tempdir(tag: &str) -> std::path::PathBuf {
 
 /// A wx.addCard body whose fixes rewrite secret values: a bare appsecret (quoted by the fix),
 /// typographic quotes around a jsapi_ticket and inside a cardExt string around an api_ticket.
-const FIXABLE: &str = "{\"cardList\": [{\"cardId\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"cardExt\": \"{\\\"api_ticket\\\": “APITICKETvalue98765”, \\\"timestamp\\\": \\\"1767236521\\\"}\"}], \"appsecret\": APPSECRETvalue4242, \"jsapi_ticket\": “JSAPITICKETvalue55”}\n";
+const FIXABLE: &str = "{\"cardList\": [{\"cardId\": \"pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K\", \"cardExt\": \"{\\\"api_ticket\\\": “APITICKETvalue98765”, \\\"timestamp\\\": \\\"1767236521\\\"}\"}], \"appsecret\": APPSECRETvalue4242, \"jsapi_ticket\": “JSAPITICKETvalue55”}\n";
 
 /// Item 12: the replacements of fixes (`--format json`) and the sandbox's `cardlint` field
 /// carry no secret, also where the secret sits inside a cardExt string.
@@ -153,17 +153,17 @@ fn arrays_http_variables_and_paths_are_masked() {
     let dir = tempdir("smaller");
     std::fs::write(
         dir.join("vars.http"),
-        "@token = TOKENtoken1234567\n@host = https://api.weixin.qq.com\n\nPOST {{host}}/card/code/get?access_token={{token}}\n\n{\"code\": 1434008071, \"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\",}\n",
+        "@token = TOKENtoken1234567\n@host = https://api.weixin.qq.com\n\nPOST {{host}}/card/code/get?access_token={{token}}\n\n{\"code\": 1434008071, \"card_id\": \"pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K\",}\n",
     )
     .unwrap();
     std::fs::write(
         dir.join("array.json"),
-        "{\"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"code\": 1434008071, \"access_token\": [\"TOKENtoken1234567\", 'APPSECRETvalue4242']}\n",
+        "{\"card_id\": \"pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K\", \"code\": 1434008071, \"access_token\": [\"TOKENtoken1234567\", 'APPSECRETvalue4242']}\n",
     )
     .unwrap();
     std::fs::write(
         dir.join("ticket=WXCARDTICKET0001.json"),
-        "{\"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"code\": 1434008071}\n",
+        "{\"card_id\": \"pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K\", \"code\": 1434008071}\n",
     )
     .unwrap();
     for format in ["human", "json", "sarif", "github", "junit", "gitlab"] {

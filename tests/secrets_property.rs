@@ -77,7 +77,7 @@ fn secret(seed: u64) -> String {
     out
 }
 
-const CARD: &str = "pFS7Fjg8kV1IdDz01r4SQwMkuCKc";
+const CARD: &str = "pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K";
 
 /// One input: its file name, its bytes, the endpoint to lint it as (None: from the file), the
 /// secret it carries.

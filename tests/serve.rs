@@ -109,7 +109,7 @@ fn broken_requests_get_the_errcode_of_their_most_important_finding() {
     let r = post(
         &s,
         "/card/qrcode/create",
-        &json!({"action_name": "QR_CARD", "action_info": {"multiple_card": {"card_list": [{"card_id": "pFS7Fjg8kV1IdDz01r4SQwMkuCKc"}]}}}),
+        &json!({"action_name": "QR_CARD", "action_info": {"multiple_card": {"card_list": [{"card_id": "pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K"}]}}}),
     );
     assert_eq!(errcode(&r), 40053, "{r}");
     // the errmsg pasted into `cardlint explain` is understood as 40053
@@ -279,7 +279,7 @@ fn deleted_cards_are_still_found_but_no_longer_handed_out() {
     let missing = post(
         &s,
         "/card/get",
-        &json!({"card_id": "pFS7Fjg8kV1IdDz01r4SQwMkuCKc"}),
+        &json!({"card_id": "pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K"}),
     );
     assert_eq!(errcode(&missing), 40073);
 }
@@ -721,7 +721,7 @@ fn the_json_api_checks_explains_and_signs() {
     );
     // sign: what `cardlint sign card-ext` computes, the ticket never echoed
     let ticket = "sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3";
-    let body = json!({"api_ticket": ticket, "card_id": "pFS7Fjg8kV1IdDz01r4SQwMkuCKc",
+    let body = json!({"api_ticket": ticket, "card_id": "pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K",
         "timestamp": "1795000000", "nonce_str": "n0nce"});
     let r = s.handle(&Request {
         method: "POST",
@@ -733,7 +733,7 @@ fn the_json_api_checks_explains_and_signs() {
     let signed: Value = serde_json::from_str(&r.body).unwrap();
     let input = CardExtInput {
         api_ticket: ticket.into(),
-        card_id: "pFS7Fjg8kV1IdDz01r4SQwMkuCKc".into(),
+        card_id: "pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K".into(),
         timestamp: "1795000000".into(),
         nonce_str: "n0nce".into(),
         ..CardExtInput::default()
@@ -745,7 +745,7 @@ fn the_json_api_checks_explains_and_signs() {
             "sign",
             "card-ext",
             "--card-id",
-            "pFS7Fjg8kV1IdDz01r4SQwMkuCKc",
+            "pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K",
             "--timestamp",
             "1795000000",
             "--nonce-str",
@@ -768,7 +768,7 @@ fn the_json_api_checks_explains_and_signs() {
 #[test]
 fn the_page_api_fixes_explains_a_request_and_verifies_a_card_ext() {
     let s = sandbox();
-    let text = "{\"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\",\n \"code\": 1434008071}";
+    let text = "{\"card_id\": \"pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K\",\n \"code\": 1434008071}";
     let doc = call(
         &s,
         "POST",
@@ -830,14 +830,14 @@ fn the_page_api_fixes_explains_a_request_and_verifies_a_card_ext() {
     let ticket = "sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3";
     let input = CardExtInput {
         api_ticket: ticket.into(),
-        card_id: "pFS7Fjg8kV1IdDz01r4SQwMkuCKc".into(),
+        card_id: "pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K".into(),
         timestamp: "1795000000".into(),
         nonce_str: "n0nce".into(),
         ..CardExtInput::default()
     };
     let good = card_ext_json(&input);
     let check = |card_ext: &str| {
-        let body = json!({"api_ticket": ticket, "card_id": "pFS7Fjg8kV1IdDz01r4SQwMkuCKc",
+        let body = json!({"api_ticket": ticket, "card_id": "pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K",
             "card_ext": card_ext});
         call(
             &s,

@@ -111,7 +111,7 @@ mod tests {
     #[test]
     fn streamed_document_is_the_whole_one_pretty_printed() {
         let checked = || {
-            let text = r#"{"card_id": "pFS7Fjg8kV1IdDz01r4SQwMkuCKc", "code": 1434008071}"#;
+            let text = r#"{"card_id": "pFS7FjqT2mW8xLc4Rb9NvYd6Hs3K", "code": 1434008071}"#;
             Outcome::Checked(crate::lint(Some("card/code/get"), text).unwrap())
         };
         let failed = Outcome::Failed {

@@ -6,7 +6,9 @@ use std::fmt::Write;
 use std::path::Path;
 
 fn embed(dir: &str, ext: &str, out: &mut String, name: &str) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let root =
+        Path::new(&std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
+            .join(dir);
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files: Vec<_> = std::fs::read_dir(&root)
         .unwrap_or_else(|e| panic!("{}: {e}", root.display()))
@@ -27,7 +29,9 @@ fn embed(dir: &str, ext: &str, out: &mut String, name: &str) {
 
 /// The first `invalid*` fixture of every rule (and its `endpoint` file), for `cardlint explain`.
 fn examples(out: &mut String) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let root =
+        Path::new(&std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
+            .join("fixtures");
     println!("cargo:rerun-if-changed={}", root.display());
     writeln!(
         out,
@@ -110,7 +114,9 @@ fn placeholders(t: &str, all: &mut Vec<String>, required: &mut Vec<String>) {
 /// `pub mod code { pub const CARD006: Code = ...; }`: the rule's index in RULE_FILES and the
 /// placeholders its text uses.
 fn codes(out: &mut String) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let root =
+        Path::new(&std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
+            .join("rules");
     let mut files: Vec<_> = std::fs::read_dir(&root)
         .unwrap()
         .filter_map(|e| e.ok().map(|e| e.path()))

@@ -38,11 +38,25 @@ pub fn check(data: &[u8]) {
         now: Some(1_795_000_000),
         ..Options::default()
     };
-    for path in ["fuzz.json", "fuzz.http", "fuzz.html"] {
-        if let Ok(report) = lint_bytes(&options, path, body) {
+    // a page is also checked with a ticket, so that its signatures are verified
+    let signed = Options {
+        signing: crate::rules::Signing {
+            api_ticket: Some("fuzz-ticket".into()),
+            jsapi_ticket: Some("fuzz-jsapi-ticket".into()),
+            card_id: None,
+        },
+        ..options.clone()
+    };
+    for (path, options) in [
+        ("fuzz.json", &options),
+        ("fuzz.http", &options),
+        ("fuzz.html", &options),
+        ("fuzz.js", &signed),
+    ] {
+        if let Ok(report) = lint_bytes(options, path, body) {
             spans_in_bounds(&report);
             let (fixed, _) = crate::fix::apply(&report.source.text, &report.findings, true);
-            let _ = lint_bytes(&options, path, fixed.as_bytes());
+            let _ = lint_bytes(options, path, fixed.as_bytes());
         }
     }
 }

@@ -3,7 +3,7 @@
 //! ```
 //! let report = cardlint::lint(
 //!     Some("card/code/get"),
-//!     r#"{"card_id": "pFS7Fjg8kV1IdDz01r4SQwMkuCKc", "code": 1434008071}"#,
+//!     r#"{"card_id": "pbLatjvtAmVivCwKrXnWJgR5XuqA", "code": 1434008071}"#,
 //! )
 //! .expect("readable input");
 //! let f = &report.findings[0];

@@ -48,7 +48,13 @@ pub fn fields(text: &str, open: usize) -> Option<Vec<Field>> {
     if b.get(open) != Some(&b'{') {
         return None;
     }
-    let close = super::html::matching(b, open).saturating_sub(1);
+    // an object that is never closed is not read (and `close` is then a `}` byte, a char
+    // boundary, for the slicing below)
+    let after = super::html::matching(b, open);
+    if b.get(after.wrapping_sub(1)) != Some(&b'}') || after <= open + 1 {
+        return None;
+    }
+    let close = after - 1;
     let mut out = Vec::new();
     let mut i = skip_blank(b, open + 1, close);
     while i < close {
@@ -141,6 +147,21 @@ mod tests {
             ]
         );
         assert_eq!(&text[f[1].span.clone()], "\"n0\"");
+    }
+
+    #[test]
+    fn unclosed_objects_and_odd_bytes_are_not_read() {
+        for text in [
+            "{ a: '卡",
+            "{ a: 1, b: 卡",
+            "{卡: 1}",
+            "{ a: `x",
+            "{",
+            "{ a: \"卡\" , }",
+        ] {
+            let _ = fields(text, 0);
+        }
+        assert!(fields("{ a: '卡", 0).is_none());
     }
 
     #[test]

@@ -112,10 +112,12 @@ fn cross_card_section() -> String {
         "\n## Cross-card checks\n\n\
          When a body names a card_id that cardlint knows (`--card ID=PATH`, `[cards]` in \
          cardlint.toml, or a card `cardlint serve` created), these rules check the body against \
-         that card. A body without a card_id names no card, and nothing is guessed; `—` marks \
+         that card. A body without a card_id names no card: only CODE015 looks at one (a code \
+         call, when every defined card uses custom codes), and nothing else is guessed; `—` marks \
          a body with a card_id that nothing in the card's definition decides. \
          / 请求体中的 card_id 是已知卡券时（--card、cardlint.toml 的 [cards]，或沙盒创建的卡券），\
-         下列规则对照该卡券检查请求体；没有 card_id 的请求体不做推测；`—` 表示请求体带 card_id，\
+         下列规则对照该卡券检查请求体；没有 card_id 的请求体只有 CODE015 会检查（code 接口，且定义的\
+         卡券都是自定义 code 卡券），其余不做推测；`—` 表示请求体带 card_id，\
          但没有检查取决于卡券的定义。\n\n\
          | endpoint | rules |\n|---|---|\n",
     );

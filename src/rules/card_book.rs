@@ -158,6 +158,34 @@ pub fn check(ctx: &Ctx, out: &mut Out) {
     if let Some((id, card)) = card_id.and_then(|id| ctx.cards.get_key_value(id)) {
         calls(ctx, out, id, card);
     }
+    if card_id.is_none() {
+        unnamed_card(ctx, out);
+    }
+}
+
+/// The code calls that need `card_id` for a custom code.
+const CODE_CALLS: [&str; 4] = [
+    "card/code/consume",
+    "card/code/get",
+    "card/code/unavailable",
+    "card/code/mark",
+];
+
+/// CODE015: a code call without card_id, when every card the user defined uses custom codes
+/// (the code is then one of theirs, or of a card the check does not know: a warning).
+fn unnamed_card(ctx: &Ctx, out: &mut Out) {
+    if !CODE_CALLS.contains(&ctx.endpoint) || ctx.get("/code").is_none() {
+        return;
+    }
+    if !ctx.cards.values().all(|c| c.use_custom_code) {
+        return;
+    }
+    let cards: Vec<&str> = ctx.cards.keys().map(String::as_str).collect();
+    let hit = ctx
+        .key_hit(code::CODE015, "/code")
+        .arg("endpoint", ctx.endpoint)
+        .arg("cards", cards.join(", "));
+    out.push(hit);
 }
 
 /// CODE001–CODE005: the QR codes and card_ext that hand a card out.

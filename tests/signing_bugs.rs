@@ -26,17 +26,30 @@ fn sha1(text: &str) -> String {
     h.digest().to_string()
 }
 
-/// EXT008's message for a card_ext of `CARD_ID`, checked with the ticket.
-fn ext008(card_ext: &str, lang: Lang) -> String {
-    let options = Options {
+/// The card_ext an SDK sends: its timestamp and nonce, and the signature it computed.
+fn card_ext(timestamp: &str, nonce: &str, signature: &str) -> String {
+    format!(r#"{{"timestamp":"{timestamp}","nonce_str":"{nonce}","signature":"{signature}"}}"#)
+}
+
+/// A card_ext of `CARD_ID`, checked with the ticket, in English.
+fn options() -> Options {
+    Options {
         endpoint: Some("card_ext".into()),
-        lang: Some(lang),
+        lang: Some(Lang::En),
         signing: Signing {
             api_ticket: Some(TICKET.into()),
             jsapi_ticket: None,
             card_id: Some(CARD_ID.into()),
         },
         ..Options::default()
+    }
+}
+
+/// EXT008's message for a card_ext of `CARD_ID`, checked with the ticket.
+fn ext008(card_ext: &str, lang: Lang) -> String {
+    let options = Options {
+        lang: Some(lang),
+        ..options()
     };
     let report = lint_bytes(&options, "card_ext.json", card_ext.as_bytes()).unwrap();
     let f = report
@@ -66,9 +79,7 @@ fn an_old_wxjava_concatenated_the_values_unsorted() {
     let (timestamp, nonce) = ("1795000000", "Wm3WZYTPz0wzccnW");
     // createCardApiSignature(cardId): optional params, then timestamp, nonceStr, ticket
     let signature = sha1(&[CARD_ID, timestamp, nonce, TICKET].concat());
-    let card_ext =
-        format!(r#"{{"timestamp":"{timestamp}","nonce_str":"{nonce}","signature":"{signature}"}}"#);
-    let en = ext008(&card_ext, Lang::En);
+    let en = ext008(&card_ext(timestamp, nonce, &signature), Lang::En);
     assert!(en.contains("without sorting"), "{en}");
 }
 
@@ -79,9 +90,7 @@ fn an_old_co_wechat_api_signed_the_ticket_object() {
     let mut values = ["[object Object]", timestamp, CARD_ID, nonce];
     values.sort();
     let signature = sha1(&values.concat());
-    let card_ext =
-        format!(r#"{{"timestamp":"{timestamp}","nonce_str":"{nonce}","signature":"{signature}"}}"#);
-    let en = ext008(&card_ext, Lang::En);
+    let en = ext008(&card_ext(timestamp, nonce, &signature), Lang::En);
     assert!(en.contains("[object Object]"), "{en}");
 }
 
@@ -90,21 +99,8 @@ fn a_correct_signature_gets_no_ext008() {
     let (timestamp, nonce) = ("1795000000", "n0nce");
     let mut values = [TICKET, timestamp, CARD_ID, nonce];
     values.sort();
-    let card_ext = format!(
-        r#"{{"timestamp":"{timestamp}","nonce_str":"{nonce}","signature":"{}"}}"#,
-        sha1(&values.concat())
-    );
-    let options = Options {
-        endpoint: Some("card_ext".into()),
-        lang: Some(Lang::En),
-        signing: Signing {
-            api_ticket: Some(TICKET.into()),
-            jsapi_ticket: None,
-            card_id: Some(CARD_ID.into()),
-        },
-        ..Options::default()
-    };
-    let report = lint_bytes(&options, "card_ext.json", card_ext.as_bytes()).unwrap();
+    let body = card_ext(timestamp, nonce, &sha1(&values.concat()));
+    let report = lint_bytes(&options(), "card_ext.json", body.as_bytes()).unwrap();
     assert!(
         report.findings.iter().all(|f| f.code != "EXT008"),
         "{:?}",

@@ -80,25 +80,9 @@ fn is_ident(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_' || c == b'$'
 }
 
-/// What the last assignment to `name` before `before` looks like: `{`, a string or a call.
+/// Whether the last assignment to `name` before `before` is an object literal.
 fn assigned_object(text: &str, name: &str, before: usize) -> bool {
-    let b = text.as_bytes();
-    let mut found = None;
-    let mut from = 0;
-    while let Some(p) = text[from..before].find(name) {
-        let at = from + p;
-        from = at + name.len();
-        let bounded =
-            (at == 0 || !is_ident(b[at - 1])) && !b.get(from).is_some_and(|c| is_ident(*c));
-        if !bounded {
-            continue;
-        }
-        let rest = text[from..before].trim_start();
-        if let Some(value) = rest.strip_prefix('=').filter(|r| !r.starts_with('=')) {
-            found = Some(value.trim_start().starts_with('{'));
-        }
-    }
-    found.unwrap_or(false)
+    assigned_value(text, name, before).is_some_and(|v| text[v..].starts_with('{'))
 }
 
 /// Where the value of the last assignment to `name` before `before` starts.

@@ -82,8 +82,8 @@ fn callback(args: &ServeArgs, lang: Lang) -> Result<Option<push::Callback>, Stri
         }
         let crypto = Crypto::new(key, &appid).map_err(|e| {
             let reason = match e {
-                KeyError::Length(n) => format!("{n} characters"),
-                KeyError::Encoding => "not base64 of 32 bytes".to_string(),
+                KeyError::Length(n) => say(lang, "serve.push.key_length", &[("n", n.to_string())]),
+                KeyError::Encoding => say(lang, "serve.push.key_encoding", &[]),
             };
             say(lang, "serve.push.bad_key", &[("reason", reason)])
         })?;

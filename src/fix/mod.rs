@@ -194,6 +194,25 @@ pub fn fix_bytes(
     fix_bytes_traced(options, path, bytes, allow_unsafe, keep, &mut |_, _| {})
 }
 
+/// One finding's fix on its own (safe or unsafe: the caller shows which), when the verifier
+/// accepts it as it accepts a `--fix` pass: what the language server's quick fix and the web
+/// page's fix button make. `verify` is false for page code, which is edited inside its script
+/// and not checked as a document. `None` when the finding has no fix or it would change other
+/// text.
+pub fn single(
+    text: &str,
+    body: Range<usize>,
+    finding: &Finding,
+    verify: bool,
+) -> Option<Vec<Applied>> {
+    if finding.fix.as_ref()?.safety == FixSafety::None {
+        return None;
+    }
+    let planned = plan(text, std::slice::from_ref(finding), true);
+    let sound = !verify || verify::pass(text, body, &planned).is_empty();
+    (!planned.is_empty() && sound).then_some(planned)
+}
+
 /// Passes of `--fix` at most: a fix may wait for a pass in which it is sure.
 const PASSES: usize = 16;
 

@@ -73,16 +73,9 @@ fn quick_fix(
 ) -> Option<CodeAction> {
     let text = &checked.report.source.text;
     let fix = f.fix.as_ref()?;
-    if fix.safety == FixSafety::None {
-        return None;
-    }
-    let planned = crate::fix::plan(text, std::slice::from_ref(f), true);
     // verified as `--fix` verifies a pass (a page is edited inside its script, not checked)
-    let verified = crate::rules::html::is_page(&checked.path)
-        || crate::fix::verify::pass(text, checked.report.source.body.clone(), &planned).is_empty();
-    if planned.is_empty() || !verified {
-        return None;
-    }
+    let page = crate::rules::html::is_page(&checked.path);
+    let planned = crate::fix::single(text, checked.report.source.body.clone(), f, !page)?;
     let edits: Vec<TextEdit> = planned
         .iter()
         .flat_map(|a| a.edits.iter())

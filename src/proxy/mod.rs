@@ -13,14 +13,12 @@ use crate::{lint_bytes, Options, Report, Severity};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{HeaderMap, HeaderName, HeaderValue};
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
 use metrics::Metrics;
 use serde_json::{json, Map, Value};
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -61,10 +59,7 @@ pub struct Config {
     pub log: bool,
 }
 
-type Upstream = Client<
-    hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
-    Full<Bytes>,
->;
+type Upstream = crate::serve::client::HttpsClient;
 
 pub struct Proxy {
     config: Config,
@@ -84,13 +79,10 @@ pub enum StartError {
     Tls(String),
 }
 
-/// The TLS settings for the upstream: the system's roots, plus `extra` (a PEM file).
-fn tls(extra: Option<&std::path::Path>) -> Result<rustls::ClientConfig, StartError> {
+/// The roots the upstream is trusted with: the system's, plus `extra` (a PEM file).
+fn roots(extra: Option<&std::path::Path>) -> Result<rustls::RootCertStore, StartError> {
     use rustls_pki_types::pem::PemObject;
-    let mut roots = rustls::RootCertStore::empty();
-    for cert in rustls_native_certs::load_native_certs().certs {
-        let _ = roots.add(cert);
-    }
+    let mut roots = crate::serve::client::native_roots();
     if let Some(path) = extra {
         let shown = path.display().to_string();
         let certs =
@@ -117,12 +109,7 @@ fn tls(extra: Option<&std::path::Path>) -> Result<rustls::ClientConfig, StartErr
             });
         }
     }
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    Ok(rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| StartError::Tls(e.to_string()))?
-        .with_root_certificates(roots)
-        .with_no_client_auth())
+    Ok(roots)
 }
 
 /// Headers that belong to one connection, never forwarded (RFC 9110 §7.6.1).
@@ -188,15 +175,9 @@ struct Exchange<'a> {
 
 impl Proxy {
     pub fn new(config: Config) -> Result<Proxy, StartError> {
-        let tls = tls(config.upstream_ca.as_deref())?;
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_tls_config(tls)
-            .https_or_http()
-            .enable_http1()
-            .build();
-        let client = Client::builder(TokioExecutor::new())
-            .pool_idle_timeout(Duration::from_secs(30))
-            .build(https);
+        let roots = roots(config.upstream_ca.as_deref())?;
+        let client =
+            crate::serve::client::https(roots).map_err(|e| StartError::Tls(e.to_string()))?;
         let capture = match &config.capture {
             Some(p) => Some(Mutex::new(
                 std::fs::OpenOptions::new()

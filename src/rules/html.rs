@@ -375,25 +375,13 @@ fn value_after(text: &str, from: usize, end: usize, card_id: Option<String>) -> 
     let b = text.as_bytes();
     let v = value_start(text, from, end)?;
     match b.get(v) {
-        // a string literal: the card_ext itself, linted by the pipeline; a concatenation of
-        // pieces is not a document, only its ticket keys are looked for
-        Some(b'"' | b'\'') => {
+        // a string literal (or a template without substitutions): the card_ext itself, linted
+        // by the pipeline; a concatenation of pieces is not a document, only its ticket keys
+        // are looked for
+        Some(q @ (b'"' | b'\'' | b'`')) => {
             let close = skip_opaque(b, v)?.min(end);
-            if text[close..end].trim_start().starts_with('+') {
-                return None;
-            }
-            Some(Found::Embed(Embed {
-                pointer: String::new(),
-                span: Some(v..close),
-                endpoint: "card_ext",
-                card_id,
-                broken: code::EXT002,
-            }))
-        }
-        // a template literal without substitutions is a string like any other
-        Some(b'`') => {
-            let close = skip_opaque(b, v)?.min(end);
-            if text[v..close].contains("${") || text[close..end].trim_start().starts_with('+') {
+            let substituted = *q == b'`' && text[v..close].contains("${");
+            if substituted || text[close..end].trim_start().starts_with('+') {
                 return None;
             }
             Some(Found::Embed(Embed {

@@ -11,7 +11,8 @@
 use crate::registry::Lang;
 use serde_json::{json, Map, Value};
 
-fn object(v: Value) -> Map<String, Value> {
+/// A JSON object as a map (anything else as an empty one).
+pub(super) fn object(v: Value) -> Map<String, Value> {
     match v {
         Value::Object(m) => m,
         _ => Map::new(),
@@ -97,15 +98,11 @@ pub fn fix(query: &str, body: &[u8], lang: Lang) -> (u16, Map<String, Value>) {
     let wanted = report.findings.iter().find(|f| {
         f.code == code && Some(f.line) == number("line") && Some(f.column) == number("column")
     });
-    let Some(finding) = wanted.filter(|f| f.fix.is_some()) else {
+    let text = &report.source.text;
+    let body = report.source.body.clone();
+    let Some(planned) = wanted.and_then(|f| crate::fix::single(text, body, f, true)) else {
         return nothing();
     };
-    let text = &report.source.text;
-    let planned = crate::fix::plan(text, std::slice::from_ref(finding), true);
-    let sound = crate::fix::verify::pass(text, report.source.body.clone(), &planned).is_empty();
-    if planned.is_empty() || !sound {
-        return nothing();
-    }
     let fixed = crate::fix::apply_plan(text, &planned);
     (
         200,

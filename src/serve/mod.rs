@@ -18,6 +18,7 @@
 //! ```
 
 mod api;
+pub mod client;
 pub mod events;
 pub mod http;
 mod journal;
@@ -280,7 +281,7 @@ impl Sandbox {
             "endpoints" => api::endpoints(),
             "requests" => {
                 let after = param(req.query, "after").and_then(|a| a.parse().ok());
-                (200, into_map(self.journal.since(after.unwrap_or(0))))
+                (200, api::object(self.journal.since(after.unwrap_or(0))))
             }
             "state" => api::state(&self.lock()),
             other => {
@@ -305,7 +306,7 @@ impl Sandbox {
             body: req.body,
             status,
             errcode: answer.get("errcode").and_then(Value::as_i64).unwrap_or(0),
-            answer: &Value::Object(answer.clone()),
+            answer,
         });
     }
 
@@ -641,13 +642,6 @@ fn collect_ids(v: &Value, out: &mut Vec<String>) {
 }
 
 /// A query parameter's value (percent-decoding is not needed for tokens, ids and types).
-fn into_map(v: Value) -> Map<String, Value> {
-    match v {
-        Value::Object(m) => m,
-        _ => Map::new(),
-    }
-}
-
 fn param(query: &str, name: &str) -> Option<String> {
     query.split('&').find_map(|pair| {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));

@@ -13,8 +13,6 @@ use super::wxcrypt::{signature, Crypto};
 use crate::registry::{say, Lang};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -94,9 +92,14 @@ impl Outbox {
     /// Queues an event; `None` when the queue is full (the event is dropped).
     pub fn queue(&self, event: Event) -> Option<Queued> {
         if self.pending.load(Ordering::Relaxed) >= MAX_PENDING {
+            let args = [
+                ("event", event.event.clone()),
+                ("max", MAX_PENDING.to_string()),
+            ];
+            let message = say(self.callback.lang, "serve.push.dropped", &args);
             log(
                 &serde_json::json!({"event": "push", "type": event.event, "result": "dropped",
-                "reason": format!("{MAX_PENDING} events already waiting")}),
+                "message": message}),
             );
             return None;
         }
@@ -119,29 +122,7 @@ impl Outbox {
     }
 }
 
-type HttpClient = Client<
-    hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
-    Full<Bytes>,
->;
-
-fn client() -> HttpClient {
-    let mut roots = rustls::RootCertStore::empty();
-    for cert in rustls_native_certs::load_native_certs().certs {
-        let _ = roots.add(cert);
-    }
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let tls = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .expect("ring supports the default protocol versions")
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    let https = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_tls_config(tls)
-        .https_or_http()
-        .enable_http1()
-        .build();
-    Client::builder(TokioExecutor::new()).build(https)
-}
+type HttpClient = super::client::HttpsClient;
 
 /// What a query value escapes: everything but the unreserved characters (RFC 3986), so an
 /// openid (letters, digits, `-`, `_`) is sent as it is.
@@ -167,7 +148,10 @@ pub async fn deliver(
     mut rx: mpsc::UnboundedReceiver<Queued>,
     finished: impl Fn(u64) + Send + 'static,
 ) {
-    let client = client();
+    // ring supports the default protocol versions, so this cannot fail
+    let Ok(client) = super::client::https(super::client::native_roots()) else {
+        return;
+    };
     while let Some(q) = rx.recv().await {
         deliver_one(&client, &callback, &q).await;
         finished(q.seq);
@@ -319,36 +303,42 @@ fn judge(cb: &Callback, answer: &str) -> Try {
         // a passive reply in plain mode: any XML message with a MsgType
         return match element(a, "MsgType") {
             Some(_) => Try::Delivered,
-            None => Try::Refused(say(
-                lang,
-                "serve.push.not_reply",
-                &[("answer", "<xml> without MsgType".into())],
-            )),
+            None => Try::Refused(say(lang, "serve.push.no_msgtype", &[])),
         };
     };
     match verify_reply(cb, crypto, a) {
         Ok(()) => Try::Delivered,
-        Err(reason) => Try::Refused(say(
-            lang,
-            "serve.push.bad_reply",
-            &[("reason", reason.to_string())],
-        )),
+        Err(reason) => Try::Refused(say(lang, "serve.push.bad_reply", &[("reason", reason)])),
     }
 }
 
 /// A safe-mode reply: Encrypt, MsgSignature, TimeStamp and Nonce, signed with the token and
 /// decrypting to a message for this appid.
-fn verify_reply(cb: &Callback, crypto: &Crypto, xml: &str) -> Result<(), &'static str> {
-    let encrypted = element(xml, "Encrypt").ok_or("no Encrypt")?;
-    let given = element(xml, "MsgSignature").ok_or("no MsgSignature")?;
-    let timestamp = element(xml, "TimeStamp").ok_or("no TimeStamp")?;
-    let nonce = element(xml, "Nonce").ok_or("no Nonce")?;
+fn verify_reply(cb: &Callback, crypto: &Crypto, xml: &str) -> Result<(), String> {
+    let lang = cb.lang;
+    let get = |name: &str| {
+        element(xml, name).ok_or_else(|| {
+            say(
+                lang,
+                "serve.push.reply_missing",
+                &[("element", name.to_string())],
+            )
+        })
+    };
+    let (encrypted, given) = (get("Encrypt")?, get("MsgSignature")?);
+    let (timestamp, nonce) = (get("TimeStamp")?, get("Nonce")?);
     if signature(&[&cb.token, timestamp, nonce, encrypted]) != given {
-        return Err("MsgSignature does not match");
+        return Err(say(lang, "serve.push.reply_signature", &[]));
     }
-    let (_, appid) = crypto.decrypt(encrypted)?;
+    let (_, appid) = crypto.decrypt(encrypted).map_err(|why| {
+        say(
+            lang,
+            "serve.push.reply_undecryptable",
+            &[("reason", why.to_string())],
+        )
+    })?;
     if appid != crypto.appid() {
-        return Err("the appid inside is another one");
+        return Err(say(lang, "serve.push.reply_appid", &[("appid", appid)]));
     }
     Ok(())
 }

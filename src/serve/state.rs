@@ -415,11 +415,16 @@ impl State {
         Ok(answer)
     }
 
-    fn receive(&mut self, id: &str, code: Option<String>, openid: &str, now: i64) -> Answer {
-        let fresh = format!(
+    /// A new 12-digit code, as WeChat hands out for cards without custom codes.
+    pub fn fresh_code(&mut self) -> String {
+        format!(
             "{:012}",
             u64::from_str_radix(&self.fresh("code", 12), 36).unwrap_or(0) % 1_000_000_000_000
-        );
+        )
+    }
+
+    fn receive(&mut self, id: &str, code: Option<String>, openid: &str, now: i64) -> Answer {
+        let fresh = self.fresh_code();
         let card = self.live_mut(id)?;
         if card.quantity <= 0 {
             return Err(fail(40122, "out_of_stock").with("card_id", id));
@@ -796,7 +801,7 @@ pub fn str_at(v: &Value, pointer: &str) -> Option<String> {
     v.pointer(pointer).and_then(Value::as_str).map(String::from)
 }
 
-fn need_str(body: &Value, key: &str) -> Result<String, Fail> {
+pub fn need_str(body: &Value, key: &str) -> Result<String, Fail> {
     str_at(body, &format!("/{key}")).ok_or_else(|| fail(41011, "required").with("field", key))
 }
 

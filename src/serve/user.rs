@@ -4,7 +4,7 @@
 //! the events WeChat would push after it.
 
 use super::events::{Event, Received};
-use super::state::{fail, Fail, State};
+use super::state::{fail, need_str, ok, Fail, State};
 use serde_json::{Map, Value};
 
 /// An answer and the events it causes.
@@ -16,13 +16,6 @@ fn text(body: &Value, key: &str) -> Option<String> {
         Value::Number(n) => Some(n.to_string()),
         _ => None,
     }
-}
-
-fn ok() -> Map<String, Value> {
-    let mut m = Map::new();
-    m.insert("errcode".into(), 0.into());
-    m.insert("errmsg".into(), "ok".into());
-    m
 }
 
 /// Stock at or under which card_sku_remind is pushed, for cards that started above
@@ -51,10 +44,7 @@ impl State {
         let (giver, card_id, old) = self.holder(body)?;
         let friend =
             text(body, "openid").ok_or_else(|| fail(41009, "required").with("field", "openid"))?;
-        let fresh = format!(
-            "{:012}",
-            u64::from_str_radix(&self.fresh("code", 12), 36).unwrap_or(0) % 1_000_000_000_000
-        );
+        let fresh = self.fresh_code();
         let card = self.cards.get_mut(&card_id).expect("issued");
         let mut held = card.codes.remove(&old).expect("issued");
         if held.status != "NORMAL" {
@@ -135,8 +125,7 @@ impl State {
     /// `POST /cardlint/review` `{"card_id", "pass": false, "reason": ".."}`: the reviewer's
     /// verdict (card/create is approved at once; this sends the other answer, or another pass).
     pub fn review(&mut self, body: &Value, now: i64) -> Done {
-        let card_id = text(body, "card_id")
-            .ok_or_else(|| fail(41009, "required").with("field", "card_id"))?;
+        let card_id = need_str(body, "card_id")?;
         self.card(&card_id)?;
         let pass = body.get("pass").and_then(Value::as_bool).unwrap_or(true);
         let reason = text(body, "reason").unwrap_or_else(|| "sandbox review".into());

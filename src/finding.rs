@@ -133,8 +133,17 @@ impl Hit {
         self
     }
 
-    pub fn arg(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.args.push((name, Arg::Text(value.into())));
+    /// Sets an argument; a later value replaces an earlier one of the same name, so a rule can
+    /// name the missing member after a builder filled `field` from the pointer's parent.
+    pub fn arg(self, name: &'static str, value: impl Into<String>) -> Self {
+        self.set(name, Arg::Text(value.into()))
+    }
+
+    fn set(mut self, name: &'static str, value: Arg) -> Self {
+        match self.args.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = value,
+            None => self.args.push((name, value)),
+        }
         self
     }
 
@@ -148,9 +157,8 @@ impl Hit {
         }
     }
 
-    pub fn term(mut self, name: &'static str, term: &'static str) -> Self {
-        self.args.push((name, Arg::Term(term)));
-        self
+    pub fn term(self, name: &'static str, term: &'static str) -> Self {
+        self.set(name, Arg::Term(term))
     }
 
     pub fn at(mut self, pointer: impl Into<String>) -> Self {

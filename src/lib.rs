@@ -419,7 +419,7 @@ fn document(
                 signing: env.signing,
             };
             let out = rules::run(&ctx);
-            found.retain(|h| !out.explains(h.code, &h.pointer) && real(h));
+            found.retain(|h| !out.explains_hit(h) && real(h));
             hits.extend(found);
             hits.extend(out.hits.into_iter().filter(|h| real(h)));
             for embed in &out.embedded {

@@ -297,6 +297,16 @@ fn decoded(json: &str) -> Option<String> {
     serde_json::from_str::<String>(json).ok()
 }
 
+/// Whether `text` is the JSON string of the percent-decoding of the string at `at`.
+fn url_decoding(at: Option<&Item>, text: &str) -> bool {
+    match (at, decoded(text)) {
+        (Some(Item::Value(Kind::String(s))), Some(t)) => {
+            crate::rules::text::url_decoded(None, s).as_deref() == Some(t.as_str())
+        }
+        _ => false,
+    }
+}
+
 /// The change an edit makes is the one its rule declares.
 fn declared(
     e: &Edit,
@@ -331,6 +341,10 @@ fn declared(
             "not one full-width character or odd blank made ASCII",
         ),
         "JSON002" => string_kept(),
+        "CARD027" => ok(
+            url_decoding(at, e.text),
+            "not the string's percent-decoding",
+        ),
         "TYPE001" | "TYPE008" => match at {
             Some(Item::Value(Kind::String(s))) => ok(
                 s == e.text && serde_json::from_str::<serde_json::Number>(e.text).is_ok(),

@@ -51,6 +51,9 @@ pub struct Out {
     pub superseded: Vec<(Code, String)>,
     /// JSON documents inside string values, for the pipeline to lint as their own endpoint.
     pub embedded: Vec<Embed>,
+    /// Strings sent encoded (pointer, characters and UTF-8 bytes of the text they stand for):
+    /// a length limit the encoding alone breaks is the encoding's finding, not a second one.
+    pub encoded_lengths: Vec<(String, usize, usize)>,
 }
 
 /// A string value that holds a JSON document of another endpoint (a cardExt string holds a
@@ -78,6 +81,34 @@ impl Out {
 
     pub fn supersede(&mut self, code: Code, pointer: impl Into<String>) {
         self.superseded.push((code, pointer.into()));
+    }
+
+    /// The string at `pointer` stands for `text` (see `encoded_lengths`).
+    pub fn encoded(&mut self, pointer: &str, text: &str) {
+        self.encoded_lengths
+            .push((pointer.to_string(), text.chars().count(), text.len()));
+    }
+
+    /// Whether a schema finding is explained by a hit here: superseded, or a length limit
+    /// that the text an encoded string stands for keeps.
+    pub fn explains_hit(&self, hit: &Hit) -> bool {
+        if self.explains(hit.code, &hit.pointer) {
+            return true;
+        }
+        let limit = hit.args.iter().find_map(|(name, arg)| match arg {
+            crate::finding::Arg::Text(t) if *name == "limit" => t.parse::<usize>().ok(),
+            _ => None,
+        });
+        let Some(limit) = limit else {
+            return false;
+        };
+        self.encoded_lengths
+            .iter()
+            .filter(|(p, _, _)| *p == hit.pointer)
+            .any(|(_, chars, bytes)| {
+                (hit.code == crate::registry::code::SCHEMA006 && *chars <= limit)
+                    || (hit.code == crate::registry::code::SCHEMA005 && *bytes <= limit)
+            })
     }
 
     /// Whether a schema finding is explained by a hit here; a superseded pointer ending in
@@ -161,7 +192,7 @@ fn each_value(ctx: &Ctx, out: &mut Out) {
     let card =
         matches!(ctx.endpoint, "card/create" | "card/update") && card_create::inner(ctx).is_some();
     visit(ctx.value, &mut Path::default(), &mut |path, v| {
-        time::millis(ctx, out, path, v);
+        time::timestamp(ctx, out, path, v);
         url::field(ctx, out, path, v);
         ids::value(ctx, out, path, v);
         text::value(ctx, out, path, v);

@@ -68,21 +68,8 @@ pub fn check(ctx: &Ctx, out: &mut Out) {
                 ctx.key_hit(code::QR002, &p)
                     .arg("seconds", seconds.to_string()),
             );
-            // misplaced and quoted are two mistakes: the schema, which does not know the key
-            // here, cannot say the second
-            if let Some(Value::String(raw)) = ctx.get(&p) {
-                if let Ok(n) = raw.trim().parse::<i64>() {
-                    let hit = ctx
-                        .hit(code::TYPE001, &p)
-                        .arg("value", format!("\"{raw}\""))
-                        .arg("number", n.to_string());
-                    out.push(if *raw == n.to_string() {
-                        ctx.replace_value(hit, &p, &Value::from(n))
-                    } else {
-                        hit
-                    });
-                }
-            }
+            // the quoted "1800" inside card is the 2015 doc's own form: one mistake (the place),
+            // which QR002's help repairs by moving it up as an integer; no TYPE001 on top
             out.supersede(code::SCHEMA003, p);
         }
         if card.contains_key("outer_id") {

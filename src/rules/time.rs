@@ -1,5 +1,5 @@
-//! Timestamps: seconds, not milliseconds (40079); begin not after end; validity that already
-//! ended. Dates are shown in China time (UTC+8), as the card pages show them.
+//! Timestamps: seconds, not milliseconds (40079), before 2038-01-19 (a signed 32-bit value);
+//! begin not after end; validity that already ended. Dates are shown in China time (UTC+8), as the card pages show them.
 
 use super::{join, visit, Ctx, Out, Path};
 use crate::model::value::as_int;
@@ -44,8 +44,12 @@ pub fn china_time(ts: i64) -> String {
     )
 }
 
-/// CARD006: a timestamp in milliseconds (called for every value, from the shared walk).
-pub fn millis(ctx: &Ctx, out: &mut Out, path: &Path, v: &Value) {
+/// The last second a card timestamp can hold: 2038-01-19 11:14:07 China time.
+const LAST_SECOND: i64 = i32::MAX as i64;
+
+/// CARD006 (milliseconds), CARD026 (after 2038) and TYPE008 (quoted) for a timestamp; called
+/// for every value, from the shared walk.
+pub fn timestamp(ctx: &Ctx, out: &mut Out, path: &Path, v: &Value) {
     if !path.field().is_some_and(|k| TIMESTAMP_KEYS.contains(&k)) {
         return;
     }
@@ -65,7 +69,20 @@ pub fn millis(ctx: &Ctx, out: &mut Out, path: &Path, v: &Value) {
                 Value::from(n / 1000)
             };
             out.push(ctx.replace_value(hit, &ptr, &seconds));
-        } else if v.is_string() && quoted_is_lenient(ctx, path) {
+            return;
+        }
+        if n > LAST_SECOND {
+            let ptr = path.pointer();
+            out.push(
+                ctx.hit(code::CARD026, &ptr)
+                    .arg("value", n.to_string())
+                    .arg("date", china_time(n))
+                    .arg("last", LAST_SECOND.to_string()),
+            );
+            // the schema's generic "out of range" says the same without the date
+            out.supersede(code::SCHEMA007, ptr);
+        }
+        if v.is_string() && quoted_is_lenient(ctx, path) {
             // the create doc's prose asks for strings, its examples send numbers: a quoted
             // timestamp is a warning (TYPE008), not TYPE001's error
             let ptr = path.pointer();

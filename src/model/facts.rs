@@ -13,6 +13,8 @@ pub const INNER_KEYS: &[&str] = &[
     "movie_ticket",
     "boarding_pass",
     "meeting_ticket",
+    // the gift card (礼品卡), `sub_card_type: GIFT_CARD`
+    "general_card",
 ];
 
 /// The palette `card/getcolors` returns (name, hex).

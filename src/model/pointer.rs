@@ -72,12 +72,38 @@ pub fn field_name(pointer: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The field a finding names: the last key, with the indexes after it (`cardList[0]` for
+/// `/cardList/0`, since the null is the entry and not the list); empty for the root.
+pub fn field_label(pointer: &str) -> String {
+    let segs: Vec<String> = segments(pointer).collect();
+    let key_at = segs.iter().rposition(|s| s.parse::<usize>().is_err());
+    let mut label = key_at.map(|i| segs[i].clone()).unwrap_or_default();
+    let first_index = key_at.map_or(0, |i| i + 1);
+    for index in &segs[first_index..] {
+        label.push_str(&format!("[{index}]"));
+    }
+    label
+}
+
 /// A pointer for people: `/` for the root.
 pub fn display_pointer(pointer: &str) -> String {
     if pointer.is_empty() {
         "/".to_string()
     } else {
         pointer.to_string()
+    }
+}
+
+#[cfg(test)]
+mod label_tests {
+    #[test]
+    fn a_label_names_the_entry_of_a_list() {
+        assert_eq!(super::field_label("/cardList/0"), "cardList[0]");
+        assert_eq!(super::field_label("/a/1/2"), "a[1][2]");
+        assert_eq!(super::field_label("/card_list/0/card_id"), "card_id");
+        assert_eq!(super::field_label("/title"), "title");
+        assert_eq!(super::field_label(""), "");
+        assert_eq!(super::field_label("/0"), "[0]");
     }
 }
 

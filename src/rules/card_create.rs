@@ -149,9 +149,12 @@ fn date_info(ctx: &Ctx, out: &mut Out, base_p: &str, base: &Map<String, Value>, 
         }
     }
     for f in foreign.iter().filter(|f| di.contains_key(**f)) {
-        out.push(ctx.key_hit(code::CARD003, &join(&p, f)).arg("type", name));
+        let at = join(&p, f);
+        out.push(ctx.key_hit(code::CARD003, &at).arg("type", name));
+        // its value (`""`, `false`, a bean's 0) is beside the point once the field goes
+        out.unwanted(at);
     }
-    if name == "DATE_TYPE_PERMANENT" && key != "member_card" {
+    if name == "DATE_TYPE_PERMANENT" && !matches!(key, "member_card" | "general_card") {
         out.push(ctx.hit(code::CARD004, &join(&p, "type")).arg("card", key));
     }
 }

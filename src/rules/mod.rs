@@ -8,6 +8,7 @@ pub mod ext;
 pub mod html;
 pub mod ids;
 pub mod js_object;
+pub mod money;
 pub mod qr;
 pub mod text;
 pub mod time;
@@ -16,7 +17,7 @@ pub mod url;
 use crate::finding::{Code, Hit};
 use crate::locate;
 use crate::model::path::{visit, Path};
-use crate::model::pointer::field_name;
+use crate::model::pointer::field_label;
 use crate::model::Span;
 use crate::syntax::ast::Node;
 use serde_json::Value;
@@ -49,6 +50,9 @@ pub struct Out {
     pub hits: Vec<Hit>,
     /// Schema findings (code, pointer) that a hit here explains better.
     pub superseded: Vec<(Code, String)>,
+    /// Pointers where a hit here says the field must go, so no schema finding on its value
+    /// (a type or a range) is a second one.
+    pub unwanted: Vec<String>,
     /// JSON documents inside string values, for the pipeline to lint as their own endpoint.
     pub embedded: Vec<Embed>,
     /// Strings sent encoded (pointer, characters and UTF-8 bytes of the text they stand for):
@@ -83,6 +87,11 @@ impl Out {
         self.superseded.push((code, pointer.into()));
     }
 
+    /// Every schema finding at or below `pointer` is explained by a hit that removes it.
+    pub fn unwanted(&mut self, pointer: impl Into<String>) {
+        self.unwanted.push(pointer.into());
+    }
+
     /// The string at `pointer` stands for `text` (see `encoded_lengths`).
     pub fn encoded(&mut self, pointer: &str, text: &str) {
         self.encoded_lengths
@@ -114,6 +123,15 @@ impl Out {
     /// Whether a schema finding is explained by a hit here; a superseded pointer ending in
     /// `/*` covers the direct children of that object.
     pub fn explains(&self, code: Code, pointer: &str) -> bool {
+        let below = |p: &String| {
+            pointer == p
+                || pointer
+                    .strip_prefix(p.as_str())
+                    .is_some_and(|r| r.starts_with('/'))
+        };
+        if self.unwanted.iter().any(below) {
+            return true;
+        }
         self.superseded.iter().any(|(c, p)| {
             *c == code
                 && match p.strip_suffix("/*") {
@@ -152,7 +170,6 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// A hit on the value at `pointer`.
     /// A hit on the value at `pointer` (with the field's name when the rule's text shows it).
     pub fn hit(&self, code: Code, pointer: &str) -> Hit {
         with_field(Hit::new(code, self.span(pointer)).at(pointer), pointer)
@@ -180,7 +197,7 @@ impl<'a> Ctx<'a> {
 
 fn with_field(hit: Hit, pointer: &str) -> Hit {
     if hit.code.uses("field") {
-        hit.arg("field", field_name(pointer))
+        hit.arg("field", field_label(pointer))
     } else {
         hit
     }
@@ -196,6 +213,7 @@ fn each_value(ctx: &Ctx, out: &mut Out) {
         url::field(ctx, out, path, v);
         ids::value(ctx, out, path, v);
         text::value(ctx, out, path, v);
+        money::balance(ctx, out, path, v);
         if card {
             card_create::image(ctx, out, path, v);
         }

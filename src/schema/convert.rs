@@ -4,7 +4,7 @@
 use super::Compiled;
 use crate::finding::{Arg, Code, Hit};
 use crate::locate;
-use crate::model::pointer::{display_pointer, escape, field_name};
+use crate::model::pointer::{display_pointer, escape, field_label};
 use crate::model::value::{json_type, show};
 use crate::model::Span;
 use crate::registry::code;
@@ -25,7 +25,7 @@ struct Site<'a> {
 impl<'a> Site<'a> {
     fn new(err: &'a ValidationError, root: &'a Node) -> Self {
         let pointer = err.instance_path().as_str().to_string();
-        let field = field_name(&pointer);
+        let field = field_label(&pointer);
         Site {
             root,
             pointer,
@@ -56,9 +56,7 @@ impl<'a> Site<'a> {
 
     /// The shape most rules share: the value, named by its field.
     fn hit(&self, code: Code) -> Hit {
-        Hit::new(code, self.here())
-            .arg("field", self.field.clone())
-            .at(&self.pointer)
+        named(Hit::new(code, self.here()), &self.field).at(&self.pointer)
     }
 
     fn child(&self, key: &str) -> String {
@@ -434,6 +432,15 @@ fn conflict(schema: &Value) -> Option<Vec<String>> {
 }
 
 /// A type mismatch, told as the mistake people actually make.
+/// `field` for a finding: the field's label, or "the request body" for the root.
+fn named(hit: Hit, field: &str) -> Hit {
+    if field.is_empty() {
+        hit.term("field", "field.body")
+    } else {
+        hit.arg("field", field)
+    }
+}
+
 fn type_hit(expected: &Value, instance: &Value, field: &str) -> Hit {
     let wants = |t: &str| match expected {
         Value::String(s) => s == t,
@@ -454,11 +461,7 @@ fn type_hit(expected: &Value, instance: &Value, field: &str) -> Hit {
         "array" => "array",
         _ => "null",
     };
-    let mk = |code| {
-        Hit::new(code, 0..0)
-            .arg("field", field)
-            .shared_arg("value", show(instance))
-    };
+    let mk = |code| named(Hit::new(code, 0..0), field).shared_arg("value", show(instance));
     match instance {
         Value::Null => mk(code::TYPE004).term("expected", first),
         Value::String(s) if (wants("integer") || wants("number")) && is_integer_text(s) => {

@@ -7,7 +7,7 @@ pub mod query;
 use crate::finding::Hit;
 use crate::locate;
 use crate::model::path::{visit, Path};
-use crate::model::pointer::{field_name, segments};
+use crate::model::pointer::{field_label, segments};
 use crate::registry::code;
 use crate::registry::SCHEMA_FILES;
 use crate::syntax::ast::Node;
@@ -147,7 +147,7 @@ impl Compiled {
             if let Some(t) = locate::find(root, ptr) {
                 let f = n.as_f64().unwrap_or(0.0);
                 let mut h = Hit::new(code::TYPE005, t.node.span.clone())
-                    .arg("field", field_name(ptr))
+                    .arg("field", field_label(ptr))
                     .arg("value", text.get(t.node.span.clone()).unwrap_or_default())
                     .at(ptr);
                 if f.abs() < 9.0e15 {

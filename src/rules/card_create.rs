@@ -90,6 +90,25 @@ fn card_type_matches(ctx: &Ctx, out: &mut Out) {
         out.supersede(code::SCHEMA002, format!("{}/*", join("/card", k)));
         out.supersede(code::SCHEMA003, format!("{}/*", join("/card", k)));
     }
+    if card.contains_key(&expected) || INNER_KEYS.iter().any(|k| card.contains_key(*k)) {
+        return;
+    }
+    // no type object at all, but one under a key of no card type (`"aaa": {"base_info": ..}`)
+    let mut keyed_elsewhere = card
+        .iter()
+        .filter(|(k, v)| *k != "card_type" && v.get("base_info").is_some())
+        .map(|(k, _)| k);
+    if let (Some(k), None) = (keyed_elsewhere.next(), keyed_elsewhere.next()) {
+        let found_p = join("/card", k);
+        out.push(
+            ctx.key_hit(code::CARD001, &found_p)
+                .arg("card_type", t)
+                .arg("expected", expected.clone())
+                .arg("found", k.as_str()),
+        );
+        out.supersede(code::SCHEMA002, join("/card", &expected));
+        out.supersede(code::SCHEMA003, found_p);
+    }
 }
 
 fn date_info(ctx: &Ctx, out: &mut Out, base_p: &str, base: &Map<String, Value>, key: &str) {

@@ -193,7 +193,13 @@ impl Compiled {
             .arg("field", key)
             .arg("parent", display_pointer(&site.pointer))
             .at(ptr.clone());
-        if let Some(s) = suggest::closest(key, allowed.iter().copied()) {
+        let closest = suggest::closest(key, allowed.iter().copied());
+        if closest.is_none() {
+            if let Some(inside) = self.sibling_declaring(&site.pointer, key) {
+                h = h.arg("inside", inside);
+            }
+        }
+        if let Some(s) = closest {
             let span = h.span.clone();
             h = h.arg("suggestion", s.clone());
             // rename only when the value suits the field it would become

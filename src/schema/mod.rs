@@ -318,6 +318,24 @@ impl Compiled {
         self.required_at(&format!("{pointer}/{}", crate::model::pointer::escape(key)))
     }
 
+    /// The property of the object at `pointer` whose own object schema declares `key` (for
+    /// a field written one level too high, such as `is_notify_bonus` beside `notify_optional`).
+    pub fn sibling_declaring(&self, pointer: &str, key: &str) -> Option<String> {
+        let mut node = self.deref(&self.schema);
+        for seg in segments(pointer) {
+            node = self.child(node, &seg)?;
+        }
+        let properties = node.get("properties")?.as_object()?;
+        properties.iter().find_map(|(name, schema)| {
+            let inner = self.deref(schema);
+            let inner = inner.get("items").map(|i| self.deref(i)).unwrap_or(inner);
+            inner
+                .get("properties")
+                .and_then(|p| p.get(key))
+                .map(|_| name.clone())
+        })
+    }
+
     fn deref<'a>(&'a self, mut node: &'a Value) -> &'a Value {
         for _ in 0..16 {
             match node.get("$ref").and_then(Value::as_str) {

@@ -131,8 +131,14 @@ pub fn lint_bytes(options: &Options, path: &str, bytes: &[u8]) -> Result<Report,
         signing: &options.signing,
     };
     if rules::html::is_page(path) {
-        // a page or script: only its wx.addCard / wx.chooseCard calls are checked
-        let mut hits = source.hits.clone();
+        // a page or script: only its wx.addCard / wx.chooseCard calls are checked; a byte
+        // order mark an editor saved before it never reaches a request body
+        let mut hits: Vec<Hit> = source
+            .hits
+            .iter()
+            .filter(|h| h.code != code::JSON010)
+            .cloned()
+            .collect();
         let page = rules::html::scan_page(&source.text);
         hits.extend(page.hits);
         for embed in &page.embedded {
@@ -381,13 +387,20 @@ fn document(
         .filter(|h| h.code == code::JSON020)
         .map(|h| h.pointer.clone())
         .collect();
-    let real = |h: &Hit| {
-        !invented.iter().any(|p| {
-            h.pointer
-                .strip_prefix(p.as_str())
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-        })
+    // a bare word as the whole body is a string only because recovery read it as one: the
+    // schema's "must be an object, got a string" would say JSON017's mistake again
+    let bare_root = hits
+        .iter()
+        .any(|h| h.code == code::JSON017 && h.pointer.is_empty());
+    let recovered = |h: &Hit| {
+        (bare_root && h.code == code::SCHEMA001 && h.pointer.is_empty())
+            || invented.iter().any(|p| {
+                h.pointer
+                    .strip_prefix(p.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+            })
     };
+    let real = |h: &Hit| !recovered(h);
     let Some(root) = parsed.root else {
         return Ok(Document {
             endpoint: named,

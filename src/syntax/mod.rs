@@ -2,5 +2,6 @@
 
 pub mod ast;
 pub mod escape;
+pub mod form;
 pub mod lexer;
 pub mod parser;

@@ -43,6 +43,16 @@ pub fn parse(text: &str, start: usize, end: usize) -> Result<Parsed, TooDeep> {
         closers: Vec::new(),
         hits: Vec::new(),
     };
+    let body = text.get(start..end).unwrap_or_default();
+    if let Some(first) = super::form::first_key(body) {
+        let lead = body.len() - body.trim_start().len();
+        let span = start + lead..start + body.trim_end().len();
+        let hit = Hit::new(code::JSON023, span).arg("first", first);
+        return Ok(Parsed {
+            root: None,
+            hits: vec![hit],
+        });
+    }
     let root = if p.peek().tok == Tok::Eof {
         let span = start..end;
         p.hits.push(Hit::new(code::JSON013, span));

@@ -146,6 +146,9 @@ pub fn lint_bytes(options: &Options, path: &str, bytes: &[u8]) -> Result<Report,
                 hits.extend(embedded(&source.text, span.clone(), embed, &env));
             }
         }
+        for concat in &page.concatenated {
+            hits.extend(concatenated(&source.text, concat, &env));
+        }
         // cardExt objects and wx.chooseCard arguments: their signatures, when a ticket is given
         hits.extend(
             page.signed
@@ -514,6 +517,69 @@ fn embedded(text: &str, span: Span, embed: &rules::Embed, env: &Env) -> Vec<Hit>
         }
         // a pointer cannot reach inside a string: findings point at the string value
         h.pointer = embed.pointer.clone();
+        hits.push(h);
+    }
+    hits
+}
+
+/// A cardExt built by concatenation (`'{"code":"' + code + '",}'`): what its literals spell
+/// out, with a stand-in `0` for each expression where a JSON value or string text goes, linted
+/// as card_ext. Its values are known only at run time, so what lands on a stand-in, every
+/// signature check and every repair are left out; the ticket keys are the page scan's.
+fn concatenated(text: &str, concat: &rules::html::Concat, env: &Env) -> Vec<Hit> {
+    use rules::html::Piece;
+    let mut doc = String::new();
+    // where each byte of `doc` was written in the page
+    let mut map: Vec<usize> = Vec::new();
+    let mut stand_ins: Vec<Span> = Vec::new();
+    for piece in &concat.pieces {
+        match piece {
+            Piece::Literal(span) => {
+                let raw = &text[span.clone()];
+                let (decoded, at) = syntax::escape::decode(&raw[1..raw.len() - 1]);
+                map.extend(at.iter().take(decoded.len()).map(|i| span.start + 1 + i));
+                doc.push_str(&decoded);
+            }
+            Piece::Expr(span) => {
+                if !rules::html::takes_a_value(&doc) {
+                    // a key or whole members built at run time: nothing to read
+                    return Vec::new();
+                }
+                stand_ins.push(doc.len()..doc.len() + 1);
+                doc.push('0');
+                map.push(span.start);
+            }
+        }
+    }
+    map.push(concat.span.end);
+    let unsigned = rules::Signing::default();
+    let inner_env = Env {
+        signing: &unsigned,
+        ..*env
+    };
+    let Ok(d) = document(&doc, 0..doc.len(), Some("card_ext"), &inner_env) else {
+        return Vec::new();
+    };
+    if !d.object {
+        return Vec::new();
+    }
+    let to_outer = |s: &Span| -> Span {
+        let at = |i: usize| map[i.min(map.len() - 1)];
+        at(s.start)..at(s.end).max(at(s.start))
+    };
+    let on_stand_in = |s: &Span| stand_ins.iter().any(|p| s.start < p.end && p.start < s.end);
+    let mut hits = Vec::new();
+    if !d.syntax_clean {
+        hits.push(Hit::new(code::EXT002, concat.span.clone()));
+    }
+    for mut h in d.hits {
+        if on_stand_in(&h.span) || h.code == code::EXT004 {
+            continue;
+        }
+        h.span = to_outer(&h.span);
+        h.related = h.related.iter().map(&to_outer).collect();
+        h.edits.clear();
+        h.pointer = String::new();
         hits.push(h);
     }
     hits

@@ -130,6 +130,8 @@ pub struct Page {
     pub hits: Vec<Hit>,
     /// cardExt string literals for the pipeline to lint as card_ext.
     pub embedded: Vec<Embed>,
+    /// cardExt strings built by concatenation, for the pipeline to lint what they spell out.
+    pub concatenated: Vec<Concat>,
     pub signed: Vec<SignedExt>,
     pub choose: Vec<ChooseCall>,
 }
@@ -170,6 +172,7 @@ pub fn scan_page(text: &str) -> Page {
                 Found::Hit(h) => page.hits.push(h),
                 Found::Embed(e) => page.embedded.push(e),
                 Found::Signed(s) => page.signed.push(s),
+                Found::Concat(c) => page.concatenated.push(c),
             }
         }
         i = end;
@@ -202,6 +205,105 @@ enum Found {
     Hit(Hit),
     Embed(Embed),
     Signed(SignedExt),
+    Concat(Concat),
+}
+
+/// A cardExt built by `+` (`'{"code":"' + code + '"}'`): string literals and the
+/// expressions between them, in order.
+#[derive(Debug, Clone)]
+pub struct Concat {
+    pub span: Span,
+    pub pieces: Vec<Piece>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Piece {
+    /// A quoted literal, quotes included.
+    Literal(Span),
+    /// Anything else, known only at run time.
+    Expr(Span),
+}
+
+/// Whether JSON text ending with `doc` expects a value or string text next (after `:`, `[`,
+/// a `,` in an array, or inside a string), where a stand-in for an expression can go.
+pub fn takes_a_value(doc: &str) -> bool {
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut open: Vec<u8> = Vec::new();
+    let mut last = 0u8;
+    for c in doc.bytes() {
+        if in_string {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            b'"' => in_string = true,
+            b'{' | b'[' => open.push(c),
+            b'}' | b']' => {
+                open.pop();
+            }
+            _ => {}
+        }
+        if !c.is_ascii_whitespace() {
+            last = c;
+        }
+    }
+    in_string || matches!(last, b':' | b'[') || (last == b',' && open.last() == Some(&b'['))
+}
+
+/// The `+`-joined pieces of the value starting at `v`, when it is a concatenation with at
+/// least one literal (a template with `${}` is one expression).
+fn concatenation(text: &str, v: usize, end: usize) -> Option<Concat> {
+    let b = text.as_bytes();
+    let stop = value_end(b, v, end);
+    let mut bounds = vec![v];
+    let mut i = v;
+    while i < stop {
+        if let Some(next) = skip_opaque(b, i) {
+            i = next;
+            continue;
+        }
+        match b[i] {
+            b'(' | b'[' | b'{' => i = matching(b, i),
+            b'+' => {
+                bounds.push(i);
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    bounds.push(stop);
+    let mut pieces = Vec::new();
+    for (k, w) in bounds.windows(2).enumerate() {
+        let from = if k == 0 { w[0] } else { w[0] + 1 };
+        let part = &text[from..w[1]];
+        let start = from + (part.len() - part.trim_start().len());
+        let span = start..from + part.trim_end().len();
+        if span.is_empty() {
+            return None;
+        }
+        let literal = matches!(b[start], b'"' | b'\'' | b'`')
+            && skip_opaque(b, start) == Some(span.end)
+            && !(b[start] == b'`' && text[span.clone()].contains("${"));
+        pieces.push(if literal {
+            Piece::Literal(span)
+        } else {
+            Piece::Expr(span)
+        });
+    }
+    let literals = pieces
+        .iter()
+        .filter(|p| matches!(p, Piece::Literal(_)))
+        .count();
+    (pieces.len() > 1 && literals > 0).then(|| Concat {
+        span: v..text[..stop].trim_end().len(),
+        pieces,
+    })
 }
 
 /// `cardExt: <value>` properties inside a call's arguments.
@@ -376,12 +478,15 @@ fn value_after(text: &str, from: usize, end: usize, card_id: Option<String>) -> 
     let v = value_start(text, from, end)?;
     match b.get(v) {
         // a string literal (or a template without substitutions): the card_ext itself, linted
-        // by the pipeline; a concatenation of pieces is not a document, only its ticket keys
-        // are looked for
+        // by the pipeline; a concatenation, what its literals spell out around stand-ins for
+        // the expressions
         Some(q @ (b'"' | b'\'' | b'`')) => {
             let close = skip_opaque(b, v)?.min(end);
             let substituted = *q == b'`' && text[v..close].contains("${");
-            if substituted || text[close..end].trim_start().starts_with('+') {
+            if text[close..end].trim_start().starts_with('+') {
+                return concatenation(text, v, end).map(Found::Concat);
+            }
+            if substituted {
                 return None;
             }
             Some(Found::Embed(Embed {
@@ -454,6 +559,34 @@ fn stringified(text: &str, v: usize, end: usize, card_id: Option<String>) -> Opt
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stand_in_goes_where_a_value_or_string_text_goes() {
+        assert!(takes_a_value(r#"{"code": ""#));
+        assert!(takes_a_value(r#"{"timestamp": "#));
+        assert!(takes_a_value(r#"{"list": [1, "#));
+        assert!(!takes_a_value(r#"{"a": 1, "#));
+        assert!(!takes_a_value("{"));
+        assert!(!takes_a_value(""));
+        assert!(takes_a_value(r#"{"a": "x\"y "#));
+    }
+
+    #[test]
+    fn a_concatenation_is_its_literals_and_expressions() {
+        let js = r#"x = {cardExt: '{"code":"' + f(a, b) + '"}' + '', k: 1}"#;
+        let v = js.find("'{").unwrap();
+        let c = concatenation(js, v, js.len()).unwrap();
+        let kinds: Vec<&str> = c
+            .pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Literal(s) | Piece::Expr(s) => &js[s.clone()],
+            })
+            .collect();
+        assert_eq!(kinds, [r#"'{"code":"'"#, "f(a, b)", r#"'"}'"#, "''"]);
+        assert_eq!(&js[c.span], r#"'{"code":"' + f(a, b) + '"}' + ''"#);
+        assert!(concatenation("'a'", 0, 3).is_none());
+    }
 
     #[test]
     fn object_literal_and_object_variable() {

@@ -570,7 +570,7 @@ fn concatenated(text: &str, concat: &rules::html::Concat, env: &Env) -> Vec<Hit>
     let on_stand_in = |s: &Span| stand_ins.iter().any(|p| s.start < p.end && p.start < s.end);
     let mut hits = Vec::new();
     if !d.syntax_clean {
-        hits.push(Hit::new(code::EXT002, concat.span.clone()));
+        hits.push(Hit::new(code::EXT002, concat.span.clone()).at(concat.pointer.clone()));
     }
     for mut h in d.hits {
         if on_stand_in(&h.span) || h.code == code::EXT004 {
@@ -579,7 +579,7 @@ fn concatenated(text: &str, concat: &rules::html::Concat, env: &Env) -> Vec<Hit>
         h.span = to_outer(&h.span);
         h.related = h.related.iter().map(&to_outer).collect();
         h.edits.clear();
-        h.pointer = String::new();
+        h.pointer = concat.pointer.clone();
         hits.push(h);
     }
     hits

@@ -213,6 +213,8 @@ enum Found {
 #[derive(Debug, Clone)]
 pub struct Concat {
     pub span: Span,
+    /// `/cardList/N/cardExt`: which entry of the call it is.
+    pub pointer: String,
     pub pieces: Vec<Piece>,
 }
 
@@ -302,6 +304,7 @@ fn concatenation(text: &str, v: usize, end: usize) -> Option<Concat> {
         .count();
     (pieces.len() > 1 && literals > 0).then(|| Concat {
         span: v..text[..stop].trim_end().len(),
+        pointer: String::new(),
         pieces,
     })
 }
@@ -312,13 +315,19 @@ fn card_ext_args(text: &str, start: usize, end: usize) -> Vec<Found> {
     let mut hits = Vec::new();
     // the `cardId: '...'` literal seen last: the card a following cardExt is signed for
     let mut card_id: Option<String> = None;
+    // the nth cardExt of the call is taken to be the one of cardList's nth entry
+    let mut index = 0;
+    let mut pointer = || {
+        index += 1;
+        format!("/cardList/{}/cardExt", index - 1)
+    };
     let mut i = start;
     while i < end {
         if let Some(next) = skip_opaque(b, i) {
             // a quoted key "cardExt": is a key, not a string value
             let lit = &b[i..next.min(end)];
             if lit.len() > 2 && &lit[1..lit.len() - 1] == b"cardExt" {
-                hits.extend(value_found(text, next, end, card_id.clone()));
+                hits.extend(value_found(text, next, end, card_id.clone(), &pointer()));
             } else if lit.len() > 2 && &lit[1..lit.len() - 1] == b"cardId" {
                 card_id = literal_after(text, next, end);
             }
@@ -329,7 +338,7 @@ fn card_ext_args(text: &str, start: usize, end: usize) -> Vec<Found> {
         if b[i..].starts_with(b"cardExt") && (i == 0 || !is_ident(b[i - 1])) {
             let after = i + "cardExt".len();
             if !b.get(after).is_some_and(|c| is_ident(*c)) {
-                hits.extend(value_found(text, after, end, card_id.clone()));
+                hits.extend(value_found(text, after, end, card_id.clone(), &pointer()));
             }
             i = after;
             continue;
@@ -375,7 +384,13 @@ fn literal_after(text: &str, from: usize, end: usize) -> Option<String> {
 
 /// What the value of a `cardExt:` property gives: its ticket keys (EXT004), then EXT009 or the
 /// embedded card_ext.
-fn value_found(text: &str, from: usize, end: usize, card_id: Option<String>) -> Vec<Found> {
+fn value_found(
+    text: &str,
+    from: usize,
+    end: usize,
+    card_id: Option<String>,
+    pointer: &str,
+) -> Vec<Found> {
     let Some(v) = value_start(text, from, end) else {
         return Vec::new();
     };
@@ -384,6 +399,15 @@ fn value_found(text: &str, from: usize, end: usize, card_id: Option<String>) -> 
         .map(Found::Hit)
         .collect();
     found.extend(value_after(text, from, end, card_id));
+    // where it sits in wx.addCard's argument, as a JSON body would say it
+    for f in &mut found {
+        match f {
+            Found::Hit(h) => h.pointer = pointer.to_string(),
+            Found::Embed(e) => e.pointer = pointer.to_string(),
+            Found::Concat(c) => c.pointer = pointer.to_string(),
+            Found::Signed(_) => {}
+        }
+    }
     found
 }
 

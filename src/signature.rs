@@ -166,7 +166,18 @@ pub enum Cause {
     TicketNotAString { text: String },
     /// wx.chooseCard: the appid was not signed (it must be, with the other values).
     AppidLeftOut,
+    /// The SHA1 of nothing: no value was joined in (PHP's `$data = sort($data)` leaves `true`).
+    NothingSigned,
+    /// The api_ticket was not among the signed values.
+    TicketLeftOut,
+    /// The card_id was not among the signed values.
+    CardIdLeftOut,
+    /// Neither the api_ticket nor the card_id was signed.
+    TicketAndCardIdLeftOut,
 }
+
+/// `sha1("")`: what a signer that joined no value at all outputs.
+pub const SHA1_OF_NOTHING: &str = "da39a3ee5e6b4b0d3255bfef95601890afd80709";
 
 /// The values of a wx.chooseCard `cardSign`, as the call passes them (`shopId` is the
 /// location_id; empty ones are left out of the signature).
@@ -283,6 +294,9 @@ fn first_cause(
     matches: &dyn Fn(String) -> bool,
     signs: &dyn Fn(CardExtInput) -> bool,
 ) -> Option<Cause> {
+    if matches(SHA1_OF_NOTHING.to_string()) {
+        return Some(Cause::NothingSigned);
+    }
     if let Some(cause) = timestamp_cause(sent, signs) {
         return Some(cause);
     }
@@ -320,6 +334,9 @@ fn first_cause(
         return Some(Cause::OpenidSentNotSigned);
     }
 
+    if let Some(cause) = left_out_cause(sent, signs) {
+        return Some(cause);
+    }
     if keys_signed_candidates(sent).into_iter().any(matches) {
         return Some(Cause::KeysSigned);
     }
@@ -336,6 +353,22 @@ fn first_cause(
         }
     }
     sdk_bug_cause(sent, matches, signs)
+}
+
+/// The ticket, the card_id or both left out of the signed values (a signer whose ticket line
+/// is commented out, or that is handed a null card_id).
+fn left_out_cause(sent: &CardExtInput, signs: &dyn Fn(CardExtInput) -> bool) -> Option<Cause> {
+    let no_ticket = sent.with(|i| i.api_ticket.clear());
+    if signs(no_ticket.clone()) {
+        return Some(Cause::TicketLeftOut);
+    }
+    if sent.card_id.is_empty() {
+        return None;
+    }
+    if signs(sent.with(|i| i.card_id.clear())) {
+        return Some(Cause::CardIdLeftOut);
+    }
+    signs(no_ticket.with(|i| i.card_id.clear())).then_some(Cause::TicketAndCardIdLeftOut)
 }
 
 /// What the JavaScript text of a value that is not a string reads as, for
@@ -695,6 +728,32 @@ mod tests {
             NO_CODE
         );
         assert_eq!(sign_values(&[]), sha1(""));
+    }
+
+    #[test]
+    fn what_was_left_out_of_the_signature_is_named() {
+        let sent = base();
+        let known = Known::default();
+        let cause = |sig: String| diagnose(&sent, &sig, &known).err().flatten();
+        assert_eq!(cause(SHA1_OF_NOTHING.into()), Some(Cause::NothingSigned));
+        assert_eq!(sha1(""), SHA1_OF_NOTHING);
+        let without = |ticket: bool, card: bool| {
+            let mut values = vec![TIMESTAMP, NONCE];
+            if ticket {
+                values.push(TICKET);
+            }
+            if card {
+                values.push(CARD_ID);
+            }
+            sign_values(&values)
+        };
+        assert_eq!(cause(without(false, true)), Some(Cause::TicketLeftOut));
+        assert_eq!(cause(without(true, false)), Some(Cause::CardIdLeftOut));
+        assert_eq!(
+            cause(without(false, false)),
+            Some(Cause::TicketAndCardIdLeftOut)
+        );
+        assert!(diagnose(&sent, &without(true, true), &known).is_ok());
     }
 
     #[test]

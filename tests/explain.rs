@@ -257,3 +257,75 @@ fn a_field_named_in_the_errmsg_is_pointed_out() {
     );
     assert_eq!(explain::field_in("system error"), None);
 }
+
+/// `tests/failure-corpus/`: real failures (the request sent, WeChat's answer, the cause the
+/// source names); the cause must rank no lower than `expect.toml` records.
+#[test]
+fn real_failures_keep_their_cause_in_place() {
+    #[derive(serde::Deserialize)]
+    struct Pair {
+        endpoint: String,
+        cause_rule: String,
+        rank: usize,
+    }
+    let dir = common::root().join("tests/failure-corpus");
+    let text = std::fs::read_to_string(dir.join("expect.toml")).unwrap();
+    let pairs: std::collections::BTreeMap<String, Pair> = toml::from_str(&text).unwrap();
+    assert!(!pairs.is_empty());
+    let mut problems = Vec::new();
+    for (name, pair) in &pairs {
+        let response = std::fs::read_to_string(dir.join(format!("{name}.response.json"))).unwrap();
+        let request = format!("tests/failure-corpus/{name}.request.json");
+        let e = explain_json(&[
+            response.trim(),
+            "--request",
+            &request,
+            "-e",
+            &pair.endpoint,
+            "--lang",
+            "en",
+        ]);
+        let rank = e["causes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|c| {
+                c["rules"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|r| r == pair.cause_rule.as_str())
+            })
+            .map_or(0, |i| i + 1);
+        if pair.rank > 0 && (rank == 0 || rank > pair.rank) {
+            problems.push(format!(
+                "{name}: {} ranks {rank}, expected {} or better",
+                pair.cause_rule, pair.rank
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn error_before_is_found_in_the_request_and_its_finding_comes_first() {
+    let e = explain_json(&[
+        r#"{"errcode":47001,"errmsg":"data format error hint: [_U0zEa0644e569] Error before \":0,\"balance_url\":null,\"custom_field1\":null,\"custom_field2\":null,\"custom_field3\":null,\"custom_cell1\":null,\"backgrou...\""}"#,
+        "--request",
+        "tests/failure-corpus/senparc-issue479-47001.request.json",
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(
+        e["error_before"],
+        r#":0,"balance_url":null,"custom_field1":null,"custom_field2":null,"custom_field3":null,"custom_cell1":null,"backgrou"#
+    );
+    assert_eq!(e["stopped_at"]["line"], 4);
+    assert_eq!(e["stopped_at"]["column"], 26);
+    assert_eq!(e["findings"][0]["code"], "SCHEMA003");
+    assert_eq!(
+        e["findings"][0]["pointer"],
+        "/member_card/init_increase_bonus"
+    );
+    assert_eq!(e["causes"][0]["rules"][0], "SCHEMA003");
+}

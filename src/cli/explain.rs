@@ -111,6 +111,7 @@ pub fn run(args: Args, lang: Lang) -> ExitCode {
                 errcode: n,
                 errmsg: String::new(),
                 hint: None,
+                error_before: None,
             }),
             None,
         ),
@@ -147,6 +148,7 @@ pub fn run(args: Args, lang: Lang) -> ExitCode {
             .as_ref()
             .map(|r| r.findings.clone())
             .unwrap_or_default(),
+        request: report.as_ref().map(|r| r.source.text.as_str()),
     };
     let explanation = match explanation(&args.query, response.as_ref(), ask, lang) {
         Ok(e) => e,

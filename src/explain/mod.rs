@@ -135,6 +135,9 @@ pub struct Response {
     pub errcode: i64,
     pub errmsg: String,
     pub hint: Option<String>,
+    /// What WeChat's parser quotes after `Error before` (a 47001): the text where it stopped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_before: Option<String>,
 }
 
 pub fn parse_response(text: &str) -> Option<Response> {
@@ -151,7 +154,64 @@ pub fn parse_response(text: &str) -> Option<Response> {
         errcode,
         errmsg,
         hint,
+        error_before: error_before(raw),
     })
+}
+
+/// `... hint: [x] Error before ":0,\"balance_url\":null,..."` -> `:0,"balance_url":null,`: the
+/// quoted text, without the `...` WeChat cuts it with.
+pub fn error_before(errmsg: &str) -> Option<String> {
+    let at = errmsg.find("Error before")? + "Error before".len();
+    let rest = errmsg[at..].trim_start();
+    let quoted = rest.strip_prefix('"')?;
+    let quoted = quoted.rsplit_once('"').map_or(quoted, |(q, _)| q);
+    let text = quoted.trim_end_matches("...").trim_end_matches('…');
+    (!text.trim().is_empty()).then(|| text.to_string())
+}
+
+/// Where `snippet` (compact JSON, as an SDK sends it) starts in `request`, which may be laid
+/// out with blanks: both are compared without the blanks outside strings. WeChat cuts the
+/// snippet, so a shorter start of it is tried when the whole is not there.
+pub fn locate_in(request: &str, snippet: &str) -> Option<usize> {
+    let (compact, at) = without_blanks(request);
+    let (wanted, _) = without_blanks(snippet);
+    let chars: Vec<(usize, char)> = wanted.char_indices().collect();
+    let mut len = chars.len();
+    while len >= 8 {
+        let end = chars.get(len).map_or(wanted.len(), |(i, _)| *i);
+        let piece = &wanted[..end];
+        let mut found = compact.match_indices(piece).map(|(i, _)| i);
+        // a piece found twice does not say where WeChat stopped
+        if let (Some(i), None) = (found.next(), found.next()) {
+            return at.get(i).copied();
+        }
+        len = len * 3 / 4;
+    }
+    None
+}
+
+/// The text without blanks outside strings, and where each byte of it was in `text`.
+fn without_blanks(text: &str) -> (String, Vec<usize>) {
+    let mut out = String::with_capacity(text.len());
+    let mut at = Vec::with_capacity(text.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for (i, c) in text.char_indices() {
+        if in_string {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+        } else if c == '"' {
+            in_string = true;
+        } else if c.is_whitespace() {
+            continue;
+        }
+        out.push(c);
+        at.extend(std::iter::repeat_n(i, c.len_utf8()));
+    }
+    (out, at)
 }
 
 /// `invalid serial code hint: [Xy12] rid: 6f..` -> (`invalid serial code`, `Xy12`).
@@ -224,11 +284,36 @@ pub struct Explanation {
     pub hint: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// What a 47001's hint quotes after `Error before`, and where that is in the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_before: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped_at: Option<Stop>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub symptom: Option<String>,
     pub meanings: Vec<MeaningOut>,
     pub causes: Vec<CauseOut>,
     pub findings: Vec<Finding>,
+}
+
+/// Where WeChat's parser stopped in the request: 1-based line and code-point column, and the
+/// byte offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Stop {
+    pub line: usize,
+    pub column: usize,
+    #[serde(skip)]
+    pub offset: usize,
+}
+
+fn stop_in(request: &str, offset: usize) -> Stop {
+    let before = &request[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    Stop {
+        line: before.matches('\n').count() + 1,
+        column: before[line_start..].chars().count() + 1,
+        offset,
+    }
 }
 
 fn pick<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
@@ -280,12 +365,24 @@ fn causes(
 
 /// Findings in the order of the causes they show, then those whose rule names the errcode,
 /// then the rest; secrets masked (explain prints them, its JSON with their fixes).
+/// Whether a finding is at, or shortly before, where WeChat's parser stopped.
+fn at_stop(f: &Finding, stop: Option<Stop>) -> bool {
+    stop.is_some_and(|s| f.span.start <= s.offset && s.offset - f.span.start <= 512)
+}
+
 fn rank_findings(
     findings: Vec<Finding>,
     errcode: Option<i64>,
     causes: &[CauseOut],
+    stop: Option<Stop>,
 ) -> Vec<Finding> {
     let mut findings = crate::report::masked_findings(&findings);
+    // the finding WeChat's parser stopped at, or the last one before that place
+    let at_stop = findings
+        .iter()
+        .filter(|f| at_stop(f, stop))
+        .max_by_key(|f| f.span.start)
+        .map(|f| f.span.start);
     findings.sort_by_key(|f| {
         let by_cause = causes
             .iter()
@@ -293,6 +390,7 @@ fn rank_findings(
             .unwrap_or(usize::MAX);
         let by_code = errcode.is_some_and(|e| f.errcodes.contains(&e));
         (
+            Some(f.span.start) != at_stop,
             by_cause,
             !by_code,
             std::cmp::Reverse(f.severity),
@@ -309,6 +407,8 @@ pub struct Ask<'a> {
     pub lang: Lang,
     /// Findings of the request that failed, if one was given.
     pub findings: Vec<Finding>,
+    /// The request's text, to find where a 47001's `Error before` points.
+    pub request: Option<&'a str>,
 }
 
 pub fn for_code(code: &Code, response: Option<&Response>, ask: Ask) -> Explanation {
@@ -327,8 +427,20 @@ pub fn for_code(code: &Code, response: Option<&Response>, ask: Ask) -> Explanati
     }
     // the card API's meaning first
     meanings.sort_by_key(|m| m.platform != "mp");
-    let causes = causes(&code.cause, &ask.findings, ask.endpoint, lang);
-    let findings = rank_findings(ask.findings, Some(code.errcode), &causes);
+    let mut causes = causes(&code.cause, &ask.findings, ask.endpoint, lang);
+    let error_before = response.and_then(|r| r.error_before.clone());
+    let stop = match (ask.request, &error_before) {
+        (Some(req), Some(snippet)) => locate_in(req, snippet).map(|at| stop_in(req, at)),
+        _ => None,
+    };
+    let findings = rank_findings(ask.findings, Some(code.errcode), &causes, stop);
+    // the cause of the finding where WeChat's parser stopped is the one it names
+    if let Some(first) = findings.first().filter(|f| at_stop(f, stop)) {
+        if let Some(i) = causes.iter().position(|c| c.rules.contains(&first.code)) {
+            let named = causes.remove(i);
+            causes.insert(0, named);
+        }
+    }
     let errmsg = response
         .map(|r| r.errmsg.clone())
         .unwrap_or_else(|| code.errmsg.clone());
@@ -336,6 +448,8 @@ pub fn for_code(code: &Code, response: Option<&Response>, ask: Ask) -> Explanati
         errcode: Some(code.errcode),
         field: response.and_then(|r| field_in(&r.errmsg)),
         hint: response.and_then(|r| r.hint.clone()),
+        error_before,
+        stopped_at: stop,
         errmsg: Some(errmsg),
         symptom: None,
         meanings: meanings
@@ -353,12 +467,14 @@ pub fn for_code(code: &Code, response: Option<&Response>, ask: Ask) -> Explanati
 
 pub fn for_symptom(s: &Symptom, ask: Ask) -> Explanation {
     let causes = causes(&s.cause, &ask.findings, ask.endpoint, ask.lang);
-    let findings = rank_findings(ask.findings, None, &causes);
+    let findings = rank_findings(ask.findings, None, &causes, None);
     Explanation {
         errcode: None,
         errmsg: None,
         hint: None,
         field: None,
+        error_before: None,
+        stopped_at: None,
         symptom: Some(pick(ask.lang, &s.title_zh, &s.title_en).to_string()),
         meanings: Vec::new(),
         causes,
@@ -375,6 +491,15 @@ pub fn render(e: &Explanation, lang: Lang) -> String {
             out.push_str(&format!("{code} {}\n", e.errmsg.as_deref().unwrap_or("")));
             if let Some(h) = &e.hint {
                 out.push_str(&format!("  {}: {h}\n", t("explain.hint")));
+            }
+            if let Some(b) = &e.error_before {
+                out.push_str(&format!("  {}: {b}\n", t("explain.error_before")));
+            }
+            if let Some(s) = &e.stopped_at {
+                let at = t("explain.stopped_at")
+                    .replace("{line}", &s.line.to_string())
+                    .replace("{column}", &s.column.to_string());
+                out.push_str(&format!("  {at}\n"));
             }
             if let Some(f) = &e.field {
                 out.push_str(&format!("  {}: {f}\n", t("explain.field")));

@@ -520,6 +520,7 @@ impl Proxy {
                 endpoint,
                 lang: self.config.lang,
                 findings: report.map(|r| r.findings.clone()).unwrap_or_default(),
+                request: report.map(|r| r.source.text.as_str()),
             },
         );
         serde_json::to_value(e).ok()

@@ -179,8 +179,15 @@ pub fn signature_hit(
     card_id: Option<&str>,
     span: crate::model::Span,
 ) -> Option<Hit> {
-    let ticket = signing.api_ticket.as_deref()?;
     let sig = obj.get("signature").and_then(Value::as_str)?;
+    // the SHA1 of nothing is wrong whatever the ticket: no value was joined in
+    if sig.eq_ignore_ascii_case(signature::SHA1_OF_NOTHING) {
+        return Some(with_cause(
+            Hit::new(code::EXT008, span),
+            Some(Cause::NothingSigned),
+        ));
+    }
+    let ticket = signing.api_ticket.as_deref()?;
     let Some(card_id) = card_id.or(signing.card_id.as_deref()) else {
         return Some(Hit::new(code::EXT007, span));
     };
@@ -238,6 +245,10 @@ fn cause_term(c: &Cause) -> &'static str {
         Cause::UnsortedValues => "cause.unsorted",
         Cause::TicketNotAString { .. } => "cause.ticket_not_string",
         Cause::AppidLeftOut => "cause.appid_left_out",
+        Cause::NothingSigned => "cause.nothing_signed",
+        Cause::TicketLeftOut => "cause.ticket_left_out",
+        Cause::CardIdLeftOut => "cause.card_id_left_out",
+        Cause::TicketAndCardIdLeftOut => "cause.ticket_and_card_id_left_out",
     }
 }
 

@@ -136,17 +136,20 @@ pub fn explain(query: &str, request: Option<&[u8]>, lang: Lang) -> (u16, Map<Str
     let lang = lang_of(query, lang);
     let q = param(query, "q").unwrap_or_default();
     let q = q.trim();
+    let request_text = request.map(String::from_utf8_lossy);
     let ask = || Ask {
         platform: None,
         endpoint: None,
         lang,
         findings: findings.clone(),
+        request: request_text.as_deref(),
     };
     let response = match q.parse::<i64>() {
         Ok(n) => Some(explain::Response {
             errcode: n,
             errmsg: String::new(),
             hint: None,
+            error_before: None,
         }),
         Err(_) => explain::parse_response(q),
     };

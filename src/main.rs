@@ -62,6 +62,16 @@ enum Command {
         /// An explanation is text for people or one JSON document
         #[arg(long, short = 'f', value_enum, default_value_t = explain::Format::Human)]
         format: explain::Format,
+        /// The wx_card api_ticket: the request's card_ext signatures are checked, so a 签名错误
+        /// is explained by the signing mistake that reproduces it (never printed)
+        #[arg(long, env = "CARDLINT_API_TICKET", hide_env_values = true)]
+        api_ticket: Option<String>,
+        /// The jsapi ticket, to tell whether it was used instead of the wx_card one
+        #[arg(long, env = "CARDLINT_JSAPI_TICKET", hide_env_values = true)]
+        jsapi_ticket: Option<String>,
+        /// The card_id a card_ext was signed for, when the request does not say
+        #[arg(long)]
+        card_id: Option<String>,
     },
     /// List the endpoints cardlint knows
     Endpoints,
@@ -134,6 +144,9 @@ fn main() -> ExitCode {
             endpoint,
             platform,
             format,
+            api_ticket,
+            jsapi_ticket,
+            card_id,
         } => explain::run(
             explain::Args {
                 query,
@@ -141,6 +154,11 @@ fn main() -> ExitCode {
                 endpoint,
                 platform,
                 json: format == explain::Format::Json,
+                signing: cardlint::rules::Signing {
+                    api_ticket,
+                    jsapi_ticket,
+                    card_id,
+                },
             },
             lang,
         ),

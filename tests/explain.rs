@@ -329,3 +329,31 @@ fn error_before_is_found_in_the_request_and_its_finding_comes_first() {
     );
     assert_eq!(e["causes"][0]["rules"][0], "SCHEMA003");
 }
+
+#[test]
+fn a_signature_error_is_checked_against_the_request_with_the_ticket() {
+    let args = [
+        "签名错误",
+        "--request",
+        "tests/failure-corpus/easywechat-issue1096-sign.request.json",
+        "--lang",
+        "en",
+    ];
+    let codes = |e: &Value| -> Vec<String> {
+        e["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // without the ticket the signature cannot be recomputed
+    let without = explain_json(&args);
+    assert!(!codes(&without).contains(&"EXT008".to_string()));
+    let mut with = args.to_vec();
+    with.extend(["--api-ticket", "API_TICKET_PLACEHOLDER"]);
+    let e = explain_json(&with);
+    assert!(codes(&e).contains(&"EXT008".to_string()), "{e:#}");
+    assert_eq!(e["causes"][0]["found"], true);
+    assert!(!e.to_string().contains("API_TICKET_PLACEHOLDER"));
+}

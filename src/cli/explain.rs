@@ -21,6 +21,8 @@ pub struct Args {
     pub endpoint: Option<String>,
     pub platform: Option<String>,
     pub json: bool,
+    /// Tickets and card_id for the request's signatures.
+    pub signing: cardlint::rules::Signing,
 }
 
 enum Query {
@@ -209,6 +211,7 @@ fn linted_request(
     let options = Options {
         endpoint: args.endpoint.clone(),
         lang: Some(lang),
+        signing: args.signing.clone(),
         ..Options::default()
     };
     cardlint::lint_bytes(&options, &path, &bytes)

@@ -535,8 +535,10 @@ fn concatenated(text: &str, concat: &rules::html::Concat, env: &Env) -> Vec<Hit>
     for piece in &concat.pieces {
         match piece {
             Piece::Literal(span) => {
-                let raw = &text[span.clone()];
-                let (decoded, at) = syntax::escape::decode(&raw[1..raw.len() - 1]);
+                let Some(inner) = text.get(span.start + 1..span.end - 1) else {
+                    return Vec::new();
+                };
+                let (decoded, at) = syntax::escape::decode(inner);
                 map.extend(at.iter().take(decoded.len()).map(|i| span.start + 1 + i));
                 doc.push_str(&decoded);
             }

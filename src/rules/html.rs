@@ -289,7 +289,10 @@ fn concatenation(text: &str, v: usize, end: usize) -> Option<Concat> {
         if span.is_empty() {
             return None;
         }
+        // a closed literal: an unterminated one ends at its line, on no quote
         let literal = matches!(b[start], b'"' | b'\'' | b'`')
+            && span.len() >= 2
+            && b[span.end - 1] == b[start]
             && skip_opaque(b, start) == Some(span.end)
             && !(b[start] == b'`' && text[span.clone()].contains("${"));
         pieces.push(if literal {

@@ -264,21 +264,12 @@ fn concatenation(text: &str, v: usize, end: usize) -> Option<Concat> {
     let b = text.as_bytes();
     let stop = value_end(b, v, end);
     let mut bounds = vec![v];
-    let mut i = v;
-    while i < stop {
-        if let Some(next) = skip_opaque(b, i) {
-            i = next;
-            continue;
+    top_level(b, v, stop, |i, c| {
+        if c == b'+' {
+            bounds.push(i);
         }
-        match b[i] {
-            b'(' | b'[' | b'{' => i = matching(b, i),
-            b'+' => {
-                bounds.push(i);
-                i += 1;
-            }
-            _ => i += 1,
-        }
-    }
+        false
+    });
     bounds.push(stop);
     let mut pieces = Vec::new();
     for (k, w) in bounds.windows(2).enumerate() {
@@ -416,7 +407,18 @@ fn value_found(
 
 /// Where the property value starting at `v` ends: the `,` or closing bracket at its level.
 pub(super) fn value_end(b: &[u8], v: usize, end: usize) -> usize {
-    let mut i = v;
+    top_level(b, v, end, |_, c| matches!(c, b',' | b')' | b']' | b'}'))
+}
+
+/// Walks the bytes of `b[from..end]` at their own level (literals, comments and bracketed
+/// parts skipped whole), calling `stop_at` on each; where it first says yes, else `end`.
+fn top_level(
+    b: &[u8],
+    from: usize,
+    end: usize,
+    mut stop_at: impl FnMut(usize, u8) -> bool,
+) -> usize {
+    let mut i = from;
     while i < end {
         if let Some(next) = skip_opaque(b, i) {
             i = next;
@@ -424,7 +426,7 @@ pub(super) fn value_end(b: &[u8], v: usize, end: usize) -> usize {
         }
         match b[i] {
             b'(' | b'[' | b'{' => i = matching(b, i),
-            b',' | b')' | b']' | b'}' => return i,
+            c if stop_at(i, c) => return i,
             _ => i += 1,
         }
     }

@@ -482,10 +482,8 @@ fn embedded(text: &str, span: Span, embed: &rules::Embed, env: &Env) -> Vec<Hit>
     let broken = || Hit::new(embed.broken, span.clone()).at(embed.pointer.clone());
     let content_start = span.start + 1;
     let (decoded, map) = syntax::escape::decode(&raw[1..raw.len() - 1]);
-    let to_outer = |s: &Span| -> Span {
-        let at = |i: usize| content_start + map[i.min(map.len() - 1)];
-        at(s.start)..at(s.end).max(at(s.start))
-    };
+    let map: Vec<usize> = map.iter().map(|i| content_start + i).collect();
+    let to_outer = |s: &Span| through(&map, s);
     let signing = rules::Signing {
         card_id: embed.card_id.clone(),
         ..env.signing.clone()
@@ -565,10 +563,7 @@ fn concatenated(text: &str, concat: &rules::html::Concat, env: &Env) -> Vec<Hit>
     if !d.object {
         return Vec::new();
     }
-    let to_outer = |s: &Span| -> Span {
-        let at = |i: usize| map[i.min(map.len() - 1)];
-        at(s.start)..at(s.end).max(at(s.start))
-    };
+    let to_outer = |s: &Span| through(&map, s);
     let on_stand_in = |s: &Span| stand_ins.iter().any(|p| s.start < p.end && p.start < s.end);
     let mut hits = Vec::new();
     if !d.syntax_clean {
@@ -585,6 +580,13 @@ fn concatenated(text: &str, concat: &rules::html::Concat, env: &Env) -> Vec<Hit>
         hits.push(h);
     }
     hits
+}
+
+/// A span of a decoded document in the page or file it was written in: `map[i]` is where
+/// decoded byte `i` was written (past the end, where its last byte was).
+fn through(map: &[usize], s: &Span) -> Span {
+    let at = |i: usize| map[i.min(map.len() - 1)];
+    at(s.start)..at(s.end).max(at(s.start))
 }
 
 /// For an ambiguous payload, what every candidate endpoint agrees is wrong.

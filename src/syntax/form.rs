@@ -5,6 +5,10 @@
 /// The first key, when the whole text is `key=value` pairs joined by `&`.
 pub fn first_key(text: &str) -> Option<&str> {
     let text = text.trim();
+    // a JSON document opens with a bracket, a quote or a literal: no full scan for it
+    if !text.starts_with(|c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '%')) {
+        return None;
+    }
     let mut first = None;
     for pair in text.split('&') {
         let (key, value) = pair.split_once('=')?;
